@@ -1,0 +1,32 @@
+/**
+ * What an operation handler is: a function from the validated input (AWS member names,
+ * timestamps as Date) to the output, given the request context. One file per AWS action.
+ */
+import type { AppServices } from '../app-context.js';
+
+/** Who is calling: resolved from the verified Signature V4 credentials. */
+export interface Caller {
+  accountId: string;
+  /** ARN of the principal (arn:aws:iam::ACCOUNT:root for root credentials). */
+  principalArn: string;
+  accessKeyId: string;
+}
+
+/** Everything a handler may use besides its input. */
+export interface RequestContext {
+  requestId: string;
+  caller: Caller;
+  services: AppServices;
+  /** The region this server acts as. */
+  region: string;
+  /** The AWS operation name, e.g. StartIncident. */
+  operation: string;
+}
+
+/** An operation handler. Returning undefined means an output with no members. */
+export type OperationHandler<I = any, O = any> = (input: I, ctx: RequestContext) => Promise<O | void>;
+
+/** Declares a handler with its input and output types (from the generated *.types.ts). */
+export function handler<I, O = void>(fn: OperationHandler<I, O>): OperationHandler<I, O> {
+  return fn;
+}

@@ -1,0 +1,11 @@
+/** The AWS services Tocsin serves, each a model plus its handlers. */
+import type { ServiceDefinition } from './aws-api.js';
+import { loadModel } from './model.js';
+import { ssmIncidentsHandlers } from './ssm-incidents/index.js';
+
+/** Every served service definition. */
+export function serviceDefinitions(): ServiceDefinition[] {
+  return [
+    { model: loadModel('ssm-incidents'), namespace: 'com.amazonaws.ssmincidents', handlers: ssmIncidentsHandlers },
+  ];
+}

@@ -1,0 +1,66 @@
+/**
+ * The one place ARNs are built and parsed. Formats follow the real services:
+ *   arn:aws:ssm-incidents::ACCOUNT:response-plan/NAME
+ *   arn:aws:ssm-incidents::ACCOUNT:incident-record/PLAN/ID
+ *   arn:aws:ssm-incidents::ACCOUNT:replication-set/ID
+ *   arn:aws:ssm-contacts:REGION:ACCOUNT:contact/ALIAS
+ *   arn:aws:iam::ACCOUNT:root
+ */
+
+/** The parts of an ARN. `resource` is everything after the account field. */
+export interface Arn {
+  partition: string;
+  service: string;
+  region: string;
+  account: string;
+  resource: string;
+}
+
+const arnRe = /^arn:(aws|aws-cn|aws-us-gov):([a-z0-9-]*):([a-z0-9-]*):(\d{12})?:(.+)$/;
+
+/** Parses an ARN string, or returns undefined when it is not one. */
+export function parseArn(text: string): Arn | undefined {
+  const m = arnRe.exec(text);
+  if (!m) return undefined;
+  return { partition: m[1], service: m[2], region: m[3], account: m[4] ?? '', resource: m[5] };
+}
+
+/** Formats ARN parts as a string. */
+export function formatArn(arn: Arn): string {
+  return `arn:${arn.partition}:${arn.service}:${arn.region}:${arn.account}:${arn.resource}`;
+}
+
+/** ARN of a response plan. */
+export function responsePlanArn(account: string, name: string): string {
+  return `arn:aws:ssm-incidents::${account}:response-plan/${name}`;
+}
+
+/** ARN of an incident record started from the plan named `planName`. */
+export function incidentRecordArn(account: string, planName: string, id: string): string {
+  return `arn:aws:ssm-incidents::${account}:incident-record/${planName}/${id}`;
+}
+
+/** ARN of a replication set. */
+export function replicationSetArn(account: string, id: string): string {
+  return `arn:aws:ssm-incidents::${account}:replication-set/${id}`;
+}
+
+/** ARN of an account's root principal. */
+export function rootPrincipalArn(account: string): string {
+  return `arn:aws:iam::${account}:root`;
+}
+
+/** The kinds of ssm-incidents resources an ARN can name. */
+export type IncidentsResourceKind = 'response-plan' | 'incident-record' | 'replication-set';
+
+/** Classifies an ssm-incidents ARN: its kind, account and resource path; undefined if it is none. */
+export function parseIncidentsArn(text: string): { kind: IncidentsResourceKind; account: string; path: string[] } | undefined {
+  const arn = parseArn(text);
+  if (!arn || arn.service !== 'ssm-incidents' || !arn.account) return undefined;
+  const [kind, ...path] = arn.resource.split('/');
+  if (kind !== 'response-plan' && kind !== 'incident-record' && kind !== 'replication-set') return undefined;
+  if (path.length === 0 || path.some((p) => p === '')) return undefined;
+  if (kind === 'incident-record' && path.length !== 2) return undefined;
+  if (kind !== 'incident-record' && path.length !== 1) return undefined;
+  return { kind, account: arn.account, path };
+}

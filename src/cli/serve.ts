@@ -1,0 +1,71 @@
+/** `tocsin serve`: start, print how to connect, stop gracefully on SIGINT/SIGTERM. */
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createApp, type App } from '../app-context.js';
+import { ConfigError, loadConfig } from '../config/config.js';
+import { readEnv } from '../config/env.js';
+
+/** Serves until a signal arrives; returns the exit code. */
+export async function serve(): Promise<number> {
+  let app: App;
+  try {
+    const config = loadConfig(readEnv());
+    app = await createApp(config);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`tocsin: ${err.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`tocsin: could not start: ${(err as Error).stack ?? err}\n`);
+    return 1;
+  }
+  printBanner(app);
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      process.stdout.write(`tocsin: ${signal} received, finishing in-flight requests...\n`);
+      await app.close();
+      process.stdout.write('tocsin: stopped\n');
+      resolve(0);
+    };
+    process.once('SIGINT', () => void stop('SIGINT'));
+    process.once('SIGTERM', () => void stop('SIGTERM'));
+  });
+}
+
+function printBanner(app: App): void {
+  const { config, bootstrap, server } = app;
+  const out = (line = '') => process.stdout.write(line + '\n');
+  const db = config.databaseUrl ? `PostgreSQL ${redact(config.databaseUrl)}` : `SQLite ${join(config.dataDir, 'tocsin.db')}`;
+  out(`tocsin: listening on ${server.url}`);
+  out(`  database:   ${db}`);
+  out(`  account:    ${bootstrap.accountId}   region: ${config.region}`);
+  if (app.createdReplicationSet) out(`  replication set created: ${app.createdReplicationSet}`);
+  const file = writeCredentialsFile(config.dataDir, bootstrap, config.region);
+  if (bootstrap.generatedSecret) {
+    out();
+    out('  Root credentials were generated for this server (shown once; kept in the database):');
+    out(`    access key id:     ${bootstrap.accessKeyId}`);
+    out(`    secret access key: ${bootstrap.generatedSecret}`);
+  }
+  out();
+  out('  Try it:');
+  out(`    export AWS_SHARED_CREDENTIALS_FILE=${file} AWS_PROFILE=tocsin AWS_DEFAULT_REGION=${config.region}`);
+  out(`    aws --endpoint-url ${server.url} ssm-incidents list-response-plans`);
+  out();
+}
+
+/** Writes an AWS CLI credentials file with a `tocsin` profile into the data directory. */
+function writeCredentialsFile(dataDir: string, b: { accessKeyId: string; secretAccessKey: string }, region: string): string {
+  mkdirSync(dataDir, { recursive: true });
+  const file = join(dataDir, 'credentials');
+  writeFileSync(file, `[tocsin]\naws_access_key_id = ${b.accessKeyId}\naws_secret_access_key = ${b.secretAccessKey}\nregion = ${region}\n`);
+  chmodSync(file, 0o600);
+  return file;
+}
+
+function redact(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+}

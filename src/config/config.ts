@@ -1,0 +1,89 @@
+import { resolve } from 'node:path';
+import type { TocsinEnv } from './env.js';
+
+/** Tocsin's typed configuration, defaults applied and values checked. */
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  /** postgres://... selects PostgreSQL; undefined means embedded SQLite under dataDir. */
+  databaseUrl?: string;
+  /** Account of the root credentials; undefined means "the one chosen at first start". */
+  accountId?: string;
+  region: string;
+  rootCredentials?: { accessKeyId: string; secretAccessKey: string };
+  autoReplicationSet: boolean;
+  maxBodyBytes: number;
+  dbPoolSize: number;
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+}
+
+/** Thrown for a configuration value that cannot be used; the CLI prints it and exits. */
+export class ConfigError extends Error {}
+
+/** Every variable, its default and meaning; README's configuration table mirrors it. */
+export const configDocs: [string, string, string][] = [
+  ['TOCSIN_HOST', '127.0.0.1', 'Address to listen on.'],
+  ['TOCSIN_PORT', '4747', 'Port to listen on (0 picks a free one).'],
+  ['TOCSIN_DATA_DIR', './data', 'Embedded database, generated credentials file.'],
+  ['DATABASE_URL', '(unset: SQLite in the data dir)', 'postgres://user@host:5432/db selects PostgreSQL.'],
+  ['TOCSIN_ACCOUNT_ID', '(generated at first start, printed)', '12-digit account of the root credentials.'],
+  ['TOCSIN_REGION', 'us-east-1', 'Region this server acts as.'],
+  ['TOCSIN_ACCESS_KEY_ID', '(generated at first start)', 'Root access key id; give both or neither.'],
+  ['TOCSIN_SECRET_ACCESS_KEY', '(generated at first start)', 'Root secret access key.'],
+  ['TOCSIN_AUTO_REPLICATION_SET', 'true', 'Create the replication set at first start.'],
+  ['TOCSIN_MAX_BODY_BYTES', '1048576', 'Largest request body accepted (413 beyond).'],
+  ['TOCSIN_DB_POOL_SIZE', '16', 'PostgreSQL connections.'],
+  ['TOCSIN_LOG_LEVEL', 'info', 'debug, info, warn, error or silent.'],
+];
+
+function int(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got '${raw}'`);
+  return n;
+}
+
+function bool(name: string, raw: string | undefined, fallback: boolean): boolean {
+  if (raw === undefined) return fallback;
+  if (/^(true|1|yes)$/i.test(raw)) return true;
+  if (/^(false|0|no)$/i.test(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got '${raw}'`);
+}
+
+/** Builds the Config from the environment, or throws ConfigError naming the variable. */
+export function loadConfig(env: TocsinEnv, cwd = process.cwd()): Config {
+  if (env.TOCSIN_ACCOUNT_ID !== undefined && !/^\d{12}$/.test(env.TOCSIN_ACCOUNT_ID)) {
+    throw new ConfigError(`TOCSIN_ACCOUNT_ID must be 12 digits, got '${env.TOCSIN_ACCOUNT_ID}'`);
+  }
+  if ((env.TOCSIN_ACCESS_KEY_ID === undefined) !== (env.TOCSIN_SECRET_ACCESS_KEY === undefined)) {
+    throw new ConfigError('TOCSIN_ACCESS_KEY_ID and TOCSIN_SECRET_ACCESS_KEY must be given together');
+  }
+  if (env.TOCSIN_ACCESS_KEY_ID !== undefined && !/^[A-Z0-9]{16,128}$/.test(env.TOCSIN_ACCESS_KEY_ID)) {
+    throw new ConfigError('TOCSIN_ACCESS_KEY_ID must be 16 to 128 upper-case letters and digits');
+  }
+  const region = env.TOCSIN_REGION ?? 'us-east-1';
+  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) throw new ConfigError(`TOCSIN_REGION is not a region name: '${region}'`);
+  if (env.DATABASE_URL !== undefined && !/^postgres(ql)?:\/\//.test(env.DATABASE_URL)) {
+    throw new ConfigError('DATABASE_URL must start with postgres:// (leave it unset for the embedded SQLite database)');
+  }
+  const logLevel = (env.TOCSIN_LOG_LEVEL ?? 'info') as Config['logLevel'];
+  if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel)) {
+    throw new ConfigError(`TOCSIN_LOG_LEVEL must be debug, info, warn, error or silent, got '${logLevel}'`);
+  }
+  return {
+    host: env.TOCSIN_HOST ?? '127.0.0.1',
+    port: int('TOCSIN_PORT', env.TOCSIN_PORT, 4747, 0, 65535),
+    dataDir: resolve(cwd, env.TOCSIN_DATA_DIR ?? 'data'),
+    databaseUrl: env.DATABASE_URL,
+    accountId: env.TOCSIN_ACCOUNT_ID,
+    region,
+    rootCredentials: env.TOCSIN_ACCESS_KEY_ID
+      ? { accessKeyId: env.TOCSIN_ACCESS_KEY_ID, secretAccessKey: env.TOCSIN_SECRET_ACCESS_KEY! }
+      : undefined,
+    autoReplicationSet: bool('TOCSIN_AUTO_REPLICATION_SET', env.TOCSIN_AUTO_REPLICATION_SET, true),
+    maxBodyBytes: int('TOCSIN_MAX_BODY_BYTES', env.TOCSIN_MAX_BODY_BYTES, 1024 * 1024, 1024, 64 * 1024 * 1024),
+    dbPoolSize: int('TOCSIN_DB_POOL_SIZE', env.TOCSIN_DB_POOL_SIZE, 16, 1, 1000),
+    logLevel,
+  };
+}

@@ -1,0 +1,161 @@
+/**
+ * Opens the database (embedded SQLite or PostgreSQL), runs migrations, and offers the one
+ * write path: `write(fn)` runs fn in a transaction and resolves only once it is durable.
+ *
+ * Why group commit: a commit is durable only after fsync, and an fsync costs a millisecond or
+ * more. SQLite has one writer, so `write` queues concurrent writers and commits them together:
+ * each in its own SAVEPOINT (one failing rolls back only itself), one COMMIT and one fsync for
+ * the batch (journal_mode=WAL, synchronous=FULL). PostgreSQL groups concurrent commits by
+ * itself (one WAL flush covers every backend waiting on it), so there each write is its own
+ * transaction on a pooled connection, retried on serialization failures and deadlocks.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
+import pg from 'pg';
+import { isUniqueViolation, mapConstraintError } from './constraint-errors.js';
+import { migrations } from './migrations/index.js';
+import type { DB } from './schema.js';
+
+/** A function that does its reads and writes on `trx` only (never on the outer handle). */
+export type WriteFn<T> = (trx: Transaction<DB>) => Promise<T>;
+
+/** The opened database. */
+export interface Database {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** Reads outside any write. */
+  readonly db: Kysely<DB>;
+  /** Runs fn in a transaction; resolves after the commit is durable. */
+  write<T>(fn: WriteFn<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Options for openDatabase. */
+export interface OpenOptions {
+  databaseUrl?: string;
+  dataDir: string;
+  poolSize?: number;
+  /** Largest number of writes committed together on SQLite. */
+  maxBatch?: number;
+}
+
+/** Opens and migrates the configured database. */
+export async function openDatabase(opts: OpenOptions): Promise<Database> {
+  const database = opts.databaseUrl ? openPostgres(opts.databaseUrl, opts.poolSize ?? 16) : openSqlite(opts);
+  try {
+    await migrate(database.db);
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+  return database;
+}
+
+/** Brings the schema up to date; refuses unordered or unknown migrations (Kysely's Migrator). */
+export async function migrate(db: Kysely<any>): Promise<void> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${(error as Error)?.message ?? error}`);
+  }
+}
+
+pg.types.setTypeParser(20, (v) => Number(v)); // BIGINT: our epoch-ms and seq values fit in a double
+
+function openPostgres(url: string, poolSize: number): Database {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    dialect: 'postgres',
+    db,
+    async write<T>(fn: WriteFn<T>): Promise<T> {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await db.transaction().execute(fn);
+        } catch (err) {
+          const code = (err as { code?: string }).code;
+          if (attempt < 5 && (code === '40001' || code === '40P01')) continue;
+          // Two first uses of one clientToken raced: the retry finds the winner's result.
+          if (attempt < 5 && isUniqueViolation(err, 'idempotency_tokens_pk', '')) continue;
+          throw mapConstraintError(err);
+        }
+      }
+    },
+    close: () => db.destroy(),
+  };
+}
+
+interface Pending {
+  fn: WriteFn<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (err: unknown) => void;
+}
+
+function openSqlite(opts: OpenOptions): Database {
+  mkdirSync(opts.dataDir, { recursive: true });
+  const file = join(opts.dataDir, 'tocsin.db');
+  const native = new SQLite(file);
+  native.pragma('journal_mode = WAL');
+  native.pragma('synchronous = FULL');
+  native.pragma('foreign_keys = ON');
+  native.pragma('busy_timeout = 5000');
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: native }) });
+  const maxBatch = opts.maxBatch ?? 256;
+  const queue: Pending[] = [];
+  let flushing = false;
+  let closed = false;
+
+  async function flush(): Promise<void> {
+    flushing = true;
+    try {
+      while (queue.length > 0) {
+        const batch = queue.splice(0, maxBatch);
+        const outcomes: { ok: boolean; value: unknown }[] = [];
+        try {
+          await db.transaction().execute(async (trx) => {
+            for (const job of batch) {
+              await sql`SAVEPOINT w`.execute(trx);
+              try {
+                const value = await job.fn(trx);
+                await sql`RELEASE w`.execute(trx);
+                outcomes.push({ ok: true, value });
+              } catch (err) {
+                await sql`ROLLBACK TO w`.execute(trx);
+                await sql`RELEASE w`.execute(trx);
+                outcomes.push({ ok: false, value: mapConstraintError(err) });
+              }
+            }
+          });
+        } catch (err) {
+          // The commit itself failed: nothing in the batch is durable.
+          for (const job of batch) job.reject(err);
+          continue;
+        }
+        batch.forEach((job, i) => (outcomes[i].ok ? job.resolve(outcomes[i].value) : job.reject(outcomes[i].value)));
+        // Let requests that arrived during the commit reach the queue, so they share the next one.
+        await new Promise((r) => setImmediate(r));
+      }
+    } finally {
+      flushing = false;
+    }
+  }
+
+  return {
+    dialect: 'sqlite',
+    db,
+    write<T>(fn: WriteFn<T>): Promise<T> {
+      if (closed) return Promise.reject(new Error('database is closed'));
+      return new Promise<T>((resolve, reject) => {
+        queue.push({ fn: fn as WriteFn<unknown>, resolve: resolve as (v: unknown) => void, reject });
+        if (!flushing) void flush();
+      });
+    },
+    async close() {
+      closed = true;
+      while (flushing || queue.length > 0) await new Promise((r) => setTimeout(r, 5));
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,156 @@
+/**
+ * Row types of every table, as Kysely sees them. Times are epoch milliseconds (BIGINT on
+ * PostgreSQL, INTEGER on SQLite); booleans are 0/1; nested AWS structures are JSON text.
+ */
+import type { Generated } from 'kysely';
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
+export interface AccessKeysTable {
+  access_key_id: string;
+  secret_access_key: string;
+  account_id: string;
+  principal_arn: string;
+  /** 'root' for an account's root credentials. */
+  kind: string;
+  status: string;
+  created_at: number;
+}
+
+export interface ReplicationSetsTable {
+  arn: string;
+  account_id: string;
+  status: string;
+  deletion_protected: number;
+  created_by: string;
+  created_at: number;
+  last_modified_by: string;
+  last_modified_at: number;
+}
+
+export interface ReplicationRegionsTable {
+  set_arn: string;
+  region_name: string;
+  sse_kms_key_id: string | null;
+  status: string;
+  status_message: string | null;
+  status_updated_at: number;
+}
+
+export interface ResponsePlansTable {
+  arn: string;
+  account_id: string;
+  name: string;
+  display_name: string | null;
+  /** IncidentTemplate JSON. */
+  incident_template: string;
+  chat_channel: string | null;
+  engagements: string | null;
+  actions: string | null;
+  integrations: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface TagsTable {
+  resource_arn: string;
+  tag_key: string;
+  tag_value: string;
+}
+
+export interface ResourcePoliciesTable {
+  policy_id: string;
+  resource_arn: string;
+  account_id: string;
+  policy_document: string;
+  created_at: number;
+}
+
+export interface IncidentsTable {
+  arn: string;
+  account_id: string;
+  /** Monotonic insertion order, for stable listing. */
+  seq: Generated<number>;
+  response_plan_arn: string;
+  title: string;
+  impact: number;
+  summary: string | null;
+  status: string;
+  dedupe_string: string;
+  /** dedupe_string while the incident is OPEN and the string non-empty, else NULL (unique per account). */
+  open_dedupe: string | null;
+  chat_channel: string | null;
+  notification_targets: string | null;
+  automation_executions: string | null;
+  created_by: string;
+  invoked_by: string | null;
+  source_resource_arn: string | null;
+  source: string;
+  trigger_details: string | null;
+  /** The response plan as it was when the incident started (engagements, actions, integrations...). */
+  plan_snapshot: string;
+  created_at: number;
+  resolved_at: number | null;
+  last_modified_at: number;
+  last_modified_by: string;
+}
+
+export interface TimelineEventsTable {
+  event_id: string;
+  incident_arn: string;
+  seq: Generated<number>;
+  event_type: string;
+  event_time: number;
+  event_updated_time: number;
+  event_data: string;
+  event_references: string | null;
+}
+
+export interface RelatedItemsTable {
+  incident_arn: string;
+  generated_id: string;
+  seq: Generated<number>;
+  item_type: string;
+  /** ItemValue JSON. */
+  item_value: string;
+  /** The value itself, for duplicate detection. */
+  value_key: string;
+  title: string | null;
+  created_at: number;
+}
+
+export interface FindingsTable {
+  incident_arn: string;
+  finding_id: string;
+  details: string | null;
+  created_at: number;
+  last_modified_at: number;
+}
+
+export interface IdempotencyTokensTable {
+  account_id: string;
+  operation: string;
+  token: string;
+  request_hash: string;
+  response: string;
+  created_at: number;
+}
+
+/** The whole database, table name to row type. */
+export interface DB {
+  settings: SettingsTable;
+  access_keys: AccessKeysTable;
+  replication_sets: ReplicationSetsTable;
+  replication_regions: ReplicationRegionsTable;
+  response_plans: ResponsePlansTable;
+  tags: TagsTable;
+  resource_policies: ResourcePoliciesTable;
+  incidents: IncidentsTable;
+  timeline_events: TimelineEventsTable;
+  related_items: RelatedItemsTable;
+  findings: FindingsTable;
+  idempotency_tokens: IdempotencyTokensTable;
+}
