@@ -1,0 +1,131 @@
+/**
+ * A newcomer's first minutes: `tocsin serve` on an empty data directory generates root
+ * credentials, prints them once, writes an AWS CLI credentials file, creates the replication
+ * set, keeps all of it across restarts, and stops cleanly on SIGTERM.
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { ListReplicationSetsCommand, SSMIncidentsClient } from '@aws-sdk/client-ssm-incidents';
+import { freshDatabaseEnv } from '../helpers/server.js';
+
+const root = new URL('../..', import.meta.url).pathname;
+const dirs: string[] = [];
+after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+interface Started {
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+}
+
+/** Starts `node bin/tocsin.js serve` and waits for its "listening on" line. */
+function serve(env: Record<string, string>): Promise<Started> {
+  const child = spawn(process.execPath, [join(root, 'bin/tocsin.js'), 'serve'], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, TOCSIN_PORT: '0', TOCSIN_LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 30_000);
+    const check = () => {
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m && /aws --endpoint-url/.test(out)) {
+        clearTimeout(timer);
+        resolve({ child, url: m[1], output: () => out });
+      }
+    };
+    child.stdout!.on('data', check);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}:\n${out}`));
+    });
+  });
+}
+
+/** Sends SIGTERM and resolves with the exit code. */
+function stop(s: Started): Promise<number | null> {
+  s.child.removeAllListeners('exit');
+  return new Promise((resolve) => {
+    s.child.once('exit', (code) => resolve(code));
+    s.child.kill('SIGTERM');
+  });
+}
+
+function credentialsFrom(file: string) {
+  const text = readFileSync(file, 'utf8');
+  return {
+    accessKeyId: /aws_access_key_id = (\S+)/.exec(text)![1],
+    secretAccessKey: /aws_secret_access_key = (\S+)/.exec(text)![1],
+  };
+}
+
+test('first start generates credentials, prints them once, and a restart keeps them', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tocsin-start-'));
+  dirs.push(dataDir);
+  const { env: dbEnv, drop } = await freshDatabaseEnv();
+  const env = { TOCSIN_DATA_DIR: dataDir, ...(dbEnv as Record<string, string>) };
+  const first = await serve(env);
+  const banner = first.output();
+  assert.match(banner, /secret access key: \S{40}/);
+  assert.match(banner, /account: {4}\d{12}/);
+  assert.match(banner, /replication set created: arn:aws:ssm-incidents::\d{12}:replication-set\//);
+  const file = join(dataDir, 'credentials');
+  assert.equal(statSync(file).mode & 0o777, 0o600);
+  const cred = credentialsFrom(file);
+  assert.ok(banner.includes(cred.secretAccessKey));
+  assert.ok(banner.includes(`AWS_SHARED_CREDENTIALS_FILE=${file} AWS_PROFILE=tocsin`));
+
+  const client = new SSMIncidentsClient({ endpoint: first.url, region: 'us-east-1', credentials: cred, maxAttempts: 1 });
+  const sets = await client.send(new ListReplicationSetsCommand({}));
+  assert.equal(sets.replicationSetArns?.length, 1);
+  client.destroy();
+  assert.equal(await stop(first), 0);
+  assert.match(first.output(), /stopped/);
+
+  const second = await serve(env);
+  assert.doesNotMatch(second.output(), /secret access key:/);
+  assert.doesNotMatch(second.output(), /replication set created/);
+  assert.equal(credentialsFrom(file).accessKeyId, cred.accessKeyId);
+  assert.match(second.output(), new RegExp(`account: {4}${/account: {4}(\d{12})/.exec(banner)![1]}`));
+  const again = new SSMIncidentsClient({ endpoint: second.url, region: 'us-east-1', credentials: cred, maxAttempts: 1 });
+  assert.equal((await again.send(new ListReplicationSetsCommand({}))).replicationSetArns?.length, 1);
+  again.destroy();
+  assert.equal(await stop(second), 0);
+  await drop();
+});
+
+test('configured root credentials are used as given and nothing is generated', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tocsin-start-'));
+  dirs.push(dataDir);
+  const s = await serve({
+    TOCSIN_DATA_DIR: dataDir, TOCSIN_ACCOUNT_ID: '444455556666',
+    TOCSIN_ACCESS_KEY_ID: 'AKIAEXAMPLEROOT00001', TOCSIN_SECRET_ACCESS_KEY: 'configured-secret',
+  });
+  assert.doesNotMatch(s.output(), /secret access key:/);
+  assert.match(s.output(), /account: {4}444455556666/);
+  const client = new SSMIncidentsClient({
+    endpoint: s.url, region: 'us-east-1', maxAttempts: 1,
+    credentials: { accessKeyId: 'AKIAEXAMPLEROOT00001', secretAccessKey: 'configured-secret' },
+  });
+  const sets = await client.send(new ListReplicationSetsCommand({}));
+  assert.match(sets.replicationSetArns![0], /::444455556666:replication-set\//);
+  client.destroy();
+  assert.equal(await stop(s), 0);
+});
+
+test('a bad configuration value stops the start with a message naming the variable', async () => {
+  const child = spawn(process.execPath, [join(root, 'bin/tocsin.js'), 'serve'], {
+    env: { PATH: process.env.PATH, TOCSIN_PORT: 'abc' }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let err = '';
+  child.stderr!.on('data', (d) => (err += d));
+  const code = await new Promise((r) => child.on('exit', r));
+  assert.equal(code, 2);
+  assert.match(err, /TOCSIN_PORT must be an integer/);
+});
