@@ -39,11 +39,11 @@ function printBanner(app: App): void {
   const { config, bootstrap, server } = app;
   const out = (line = '') => process.stdout.write(line + '\n');
   const db = config.databaseUrl ? `PostgreSQL ${redact(config.databaseUrl)}` : `SQLite ${join(config.dataDir, 'tocsin.db')}`;
+  const file = writeCredentialsFile(config.dataDir, bootstrap, config.region);
   out(`tocsin: listening on ${server.url}`);
   out(`  database:   ${db}`);
   out(`  account:    ${bootstrap.accountId}   region: ${config.region}`);
   if (app.createdReplicationSet) out(`  replication set created: ${app.createdReplicationSet}`);
-  const file = writeCredentialsFile(config.dataDir, bootstrap, config.region);
   if (bootstrap.generatedSecret) {
     out();
     out('  Root credentials were generated for this server (shown once; kept in the database):');
@@ -52,7 +52,7 @@ function printBanner(app: App): void {
   }
   out();
   out('  Try it:');
-  out(`    export AWS_SHARED_CREDENTIALS_FILE=${file} AWS_PROFILE=tocsin AWS_DEFAULT_REGION=${config.region}`);
+  out(`    export AWS_SHARED_CREDENTIALS_FILE=${shellQuote(file)} AWS_PROFILE=tocsin AWS_DEFAULT_REGION=${config.region}`);
   out(`    aws --endpoint-url ${server.url} ssm-incidents list-response-plans`);
   out();
 }
@@ -64,6 +64,11 @@ function writeCredentialsFile(dataDir: string, b: { accessKeyId: string; secretA
   writeFileSync(file, `[tocsin]\naws_access_key_id = ${b.accessKeyId}\naws_secret_access_key = ${b.secretAccessKey}\nregion = ${region}\n`);
   chmodSync(file, 0o600);
   return file;
+}
+
+/** Quotes a path for a POSIX shell when it needs it. */
+function shellQuote(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 function redact(url: string): string {

@@ -28,6 +28,12 @@ const rules: Rule[] = [
     error: () => new ConflictError('A replication set already exists in this account.', 'REPLICATION_SET'),
   },
   {
+    // Reached only by a race the incident service's own check did not see (a reopen).
+    constraint: 'incidents_open_dedupe_key',
+    sqliteColumns: 'incidents.account_id, incidents.open_dedupe',
+    error: () => new ConflictError('Another OPEN incident already holds this dedupe string.', 'INCIDENT_RECORD'),
+  },
+  {
     constraint: 'related_items_value_key',
     sqliteColumns: 'related_items.incident_arn, related_items.item_type, related_items.value_key',
     error: () => new ConflictError('The related item is already attached to the incident.', 'INCIDENT_RECORD'),

@@ -66,6 +66,15 @@ pg.types.setTypeParser(20, (v) => Number(v)); // BIGINT: our epoch-ms and seq va
 
 function openPostgres(url: string, poolSize: number): Database {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // pg-pool's end() resolves once it has asked each client to end, before their sockets are
+  // closed; close() also waits for every client's 'remove', so a caller that drops the
+  // database next (the tests) does not terminate live backends (an uncaught client error).
+  let connected = 0;
+  let allRemoved: (() => void) | undefined;
+  pool.on('connect', () => connected++);
+  pool.on('remove', () => {
+    if (--connected === 0) allRemoved?.();
+  });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {
     dialect: 'postgres',
@@ -83,7 +92,11 @@ function openPostgres(url: string, poolSize: number): Database {
         }
       }
     },
-    close: () => db.destroy(),
+    async close() {
+      const removed = connected === 0 ? Promise.resolve() : new Promise<void>((resolve) => (allRemoved = resolve));
+      await db.destroy();
+      await removed;
+    },
   };
 }
 

@@ -106,7 +106,10 @@ export interface TimelineEventsTable {
   event_time: number;
   event_updated_time: number;
   event_data: string;
+  /** EventReference[] JSON. */
   event_references: string | null;
+  /** '\n'-delimited resource ARNs and related item ids ('\n' first and last), for filtering. */
+  event_reference_keys: Generated<string>;
 }
 
 export interface RelatedItemsTable {

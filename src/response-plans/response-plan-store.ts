@@ -1,7 +1,8 @@
 /** Queries for response plans. Every function takes the db (or a transaction) first. */
 import type { Kysely, Selectable } from 'kysely';
+import { isPostgres } from '../db/dialect.js';
 import type { DB, ResponsePlansTable } from '../db/schema.js';
-import type { ResponsePlan } from './response-plan.js';
+import type { ResponsePlan, ResponsePlanFields, ResponsePlanSummary } from './response-plan.js';
 
 /** Turns a row into the domain value. */
 export function toResponsePlan(row: Selectable<ResponsePlansTable>): ResponsePlan {
@@ -24,4 +25,49 @@ export function toResponsePlan(row: Selectable<ResponsePlansTable>): ResponsePla
 export async function findOne(db: Kysely<DB>, arn: string): Promise<ResponsePlan | undefined> {
   const row = await db.selectFrom('response_plans').selectAll().where('arn', '=', arn).executeTakeFirst();
   return row ? toResponsePlan(row) : undefined;
+}
+
+/** Finds a response plan by ARN and locks it until the transaction ends (PostgreSQL; SQLite has one writer). */
+export async function findOneForUpdate(db: Kysely<DB>, arn: string): Promise<ResponsePlan | undefined> {
+  const q = db.selectFrom('response_plans').selectAll().where('arn', '=', arn);
+  const row = await (isPostgres(db) ? q.forUpdate() : q).executeTakeFirst();
+  return row ? toResponsePlan(row) : undefined;
+}
+
+/** Summaries of the account's plans named after `afterName`, in name order. */
+export async function findSummaries(db: Kysely<DB>, accountId: string, afterName: string | undefined, limit: number): Promise<ResponsePlanSummary[]> {
+  let q = db.selectFrom('response_plans').select(['arn', 'name', 'display_name']).where('account_id', '=', accountId);
+  if (afterName !== undefined) q = q.where('name', '>', afterName);
+  const rows = await q.orderBy('name').limit(limit).execute();
+  return rows.map((r) => ({ arn: r.arn, name: r.name, displayName: r.display_name ?? undefined }));
+}
+
+function fieldColumns(fields: ResponsePlanFields) {
+  const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
+  return {
+    display_name: fields.displayName ?? null,
+    incident_template: JSON.stringify(fields.incidentTemplate),
+    chat_channel: json(fields.chatChannel),
+    engagements: json(fields.engagements),
+    actions: json(fields.actions),
+    integrations: json(fields.integrations),
+  };
+}
+
+/** Inserts a plan. */
+export async function create(db: Kysely<DB>, plan: ResponsePlan): Promise<void> {
+  await db.insertInto('response_plans').values({
+    arn: plan.arn, account_id: plan.accountId, name: plan.name, ...fieldColumns(plan),
+    created_at: plan.createdAt.getTime(), updated_at: plan.updatedAt.getTime(),
+  }).execute();
+}
+
+/** Replaces a plan's fields. */
+export async function update(db: Kysely<DB>, arn: string, fields: ResponsePlanFields, updatedAt: Date): Promise<void> {
+  await db.updateTable('response_plans').set({ ...fieldColumns(fields), updated_at: updatedAt.getTime() }).where('arn', '=', arn).execute();
+}
+
+/** Deletes a plan row (its tags and policies are their stores' business). */
+export async function deleteOne(db: Kysely<DB>, arn: string): Promise<void> {
+  await db.deleteFrom('response_plans').where('arn', '=', arn).execute();
 }

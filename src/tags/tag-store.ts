@@ -33,3 +33,29 @@ export async function replaceTags(db: Kysely<DB>, resourceArn: string, tags: Rec
   await deleteAllTags(db, resourceArn);
   await upsertTags(db, resourceArn, tags);
 }
+
+/** The number of tags a resource has. */
+export async function countTags(db: Kysely<DB>, resourceArn: string): Promise<number> {
+  const row = await db.selectFrom('tags').select((eb) => eb.fn.countAll<number | string>().as('n')).where('resource_arn', '=', resourceArn).executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+/** Which of `keys` the resource already has. */
+export async function findExistingKeys(db: Kysely<DB>, resourceArn: string, keys: string[]): Promise<string[]> {
+  if (keys.length === 0) return [];
+  const rows = await db.selectFrom('tags').select('tag_key').where('resource_arn', '=', resourceArn).where('tag_key', 'in', keys).execute();
+  return rows.map((r) => r.tag_key);
+}
+
+/** The table holding each kind of taggable resource, keyed by its ARN. */
+const taggableTables = {
+  'response-plan': 'response_plans',
+  'incident-record': 'incidents',
+  'replication-set': 'replication_sets',
+} as const;
+
+/** True when a taggable resource of that kind exists under `arn` in the account. */
+export async function taggableExists(db: Kysely<DB>, kind: keyof typeof taggableTables, arn: string, accountId: string): Promise<boolean> {
+  const row = await db.selectFrom(taggableTables[kind]).select('arn').where('arn', '=', arn).where('account_id', '=', accountId).executeTakeFirst();
+  return row !== undefined;
+}

@@ -14,7 +14,11 @@ import { freshDatabaseEnv } from '../helpers/server.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 const dirs: string[] = [];
-after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const children: ChildProcess[] = [];
+after(() => {
+  children.forEach((c) => c.exitCode === null && c.kill('SIGKILL'));
+  dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
+});
 
 interface Started {
   child: ChildProcess;
@@ -28,6 +32,7 @@ function serve(env: Record<string, string>): Promise<Started> {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, TOCSIN_PORT: '0', TOCSIN_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  children.push(child);
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
@@ -69,7 +74,8 @@ test('first start generates credentials, prints them once, and a restart keeps t
   const dataDir = mkdtempSync(join(tmpdir(), 'tocsin-start-'));
   dirs.push(dataDir);
   const { env: dbEnv, drop } = await freshDatabaseEnv();
-  const env = { TOCSIN_DATA_DIR: dataDir, ...(dbEnv as Record<string, string>) };
+  // The data dir holds the credentials file on either database; PostgreSQL runs add DATABASE_URL.
+  const env: Record<string, string> = { TOCSIN_DATA_DIR: dataDir, ...(dbEnv.DATABASE_URL ? { DATABASE_URL: dbEnv.DATABASE_URL } : {}) };
   const first = await serve(env);
   const banner = first.output();
   assert.match(banner, /secret access key: \S{40}/);

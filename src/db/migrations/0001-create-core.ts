@@ -1,6 +1,6 @@
 // Why: the core of ssm-incidents (issue 2): credentials, replication sets, response plans,
 // incidents with their timelines, related items and findings, tags, resource policies, tokens.
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { isPostgres } from '../dialect.js';
 
 /** Creates the core tables. Column types are chosen to mean the same on SQLite and PostgreSQL. */
@@ -47,7 +47,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createTable('response_plans')
     .addColumn('arn', 'text', (c) => c.primaryKey())
     .addColumn('account_id', 'text', (c) => c.notNull())
-    .addColumn('name', 'text', (c) => c.notNull())
+    // Byte order on both databases, so ListResponsePlans pages the same whatever the PostgreSQL locale.
+    .addColumn('name', 'text', (c) => (pg ? c.modifyFront(sql`collate "C"`).notNull() : c.notNull()))
     .addColumn('display_name', 'text')
     .addColumn('incident_template', 'text', (c) => c.notNull())
     .addColumn('chat_channel', 'text')
@@ -101,7 +102,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('last_modified_by', 'text', (c) => c.notNull())
     .addUniqueConstraint('incidents_open_dedupe_key', ['account_id', 'open_dedupe'])
     .execute();
-  await db.schema.createIndex('incidents_account_created_idx').on('incidents').columns(['account_id', 'created_at']).execute();
+  // Listing is newest first by seq (keyset pagination), filtered by account.
+  await db.schema.createIndex('incidents_account_seq_idx').on('incidents').columns(['account_id', 'seq']).execute();
 
   await db.schema.createTable('timeline_events')
     .addColumn('seq', serial as any, (c) => (pg ? c.primaryKey() : c.primaryKey().autoIncrement()))
@@ -112,8 +114,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('event_updated_time', 'bigint', (c) => c.notNull())
     .addColumn('event_data', 'text', (c) => c.notNull())
     .addColumn('event_references', 'text')
+    // '\n'-delimited resource ARNs and related item ids, for the eventReference filter.
+    .addColumn('event_reference_keys', 'text', (c) => c.notNull().defaultTo(''))
     .execute();
-  await db.schema.createIndex('timeline_events_incident_time_idx').on('timeline_events').columns(['incident_arn', 'event_time']).execute();
+  await db.schema.createIndex('timeline_events_incident_time_idx').on('timeline_events').columns(['incident_arn', 'event_time', 'seq']).execute();
 
   await db.schema.createTable('related_items')
     .addColumn('seq', serial as any, (c) => (pg ? c.primaryKey() : c.primaryKey().autoIncrement()))
@@ -127,6 +131,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addUniqueConstraint('related_items_generated_id_key', ['incident_arn', 'generated_id'])
     .addUniqueConstraint('related_items_value_key', ['incident_arn', 'item_type', 'value_key'])
     .execute();
+  await db.schema.createIndex('related_items_incident_seq_idx').on('related_items').columns(['incident_arn', 'seq']).execute();
 
   await db.schema.createTable('findings')
     .addColumn('incident_arn', 'text', (c) => c.notNull())

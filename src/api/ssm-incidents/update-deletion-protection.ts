@@ -1,0 +1,7 @@
+/** UpdateDeletionProtection: turns the replication set's deletion protection on or off. */
+import type { UpdateDeletionProtectionInput, UpdateDeletionProtectionOutput } from '../models/ssm-incidents.types.js';
+import { handler } from '../operation.js';
+
+export default handler<UpdateDeletionProtectionInput, UpdateDeletionProtectionOutput>(async (input, ctx) => {
+  await ctx.services.replicationSets.setDeletionProtection(ctx.caller, input.arn, input.deletionProtected, input.clientToken);
+});

@@ -1,0 +1,22 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ValidationError } from '../errors.js';
+import { newPolicyId, normalizePolicyDocument } from './resource-policy.js';
+
+test('policy ids are 32 lower-case hex digits', () => {
+  assert.match(newPolicyId(), /^[0-9a-f]{32}$/);
+  assert.notEqual(newPolicyId(), newPolicyId());
+});
+
+test('a policy document is kept as given when it has a Version and a Statement', () => {
+  for (const doc of ['{"Version":"2012-10-17","Statement":{"Effect":"Allow"}}', '{ "Version": "2012-10-17", "Statement": [{"Effect": "Deny"}] }']) {
+    assert.equal(normalizePolicyDocument(doc), doc);
+  }
+});
+
+test('anything else is a ValidationError on policy', () => {
+  for (const doc of ['', 'nope', 'null', '[]', '{}', '{"Version":1,"Statement":{}}', '{"Version":"2012-10-17"}',
+    '{"Version":"2012-10-17","Statement":[]}', '{"Version":"2012-10-17","Statement":[{}, "x"]}']) {
+    assert.throws(() => normalizePolicyDocument(doc), (e: unknown) => e instanceof ValidationError && e.field === 'policy', doc);
+  }
+});

@@ -1,0 +1,77 @@
+/**
+ * Tags of response plans, incident records and the replication set (TagResource,
+ * UntagResource, ListTagsForResource). A resource is visible only to its own account.
+ */
+import { parseIncidentsArn, type IncidentsResourceKind } from '../arn/arn.js';
+import type { Database } from '../db/database.js';
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.js';
+import { NotFoundError, QuotaExceededError, ValidationError } from '../errors.js';
+import { requireReplicationSet } from '../replication-sets/replication-set-guard.js';
+import type { Clock } from '../time/clock.js';
+import { countTags, deleteTags, findExistingKeys, findTags, taggableExists, upsertTags } from './tag-store.js';
+
+/** Most tags one resource may carry (AWS: 50 per resource). */
+export const MAX_TAGS_PER_RESOURCE = 50;
+
+/** Quota code reported when a resource would carry more than MAX_TAGS_PER_RESOURCE tags. */
+export const TAGS_QUOTA_CODE = 'TagsPerResource';
+
+const resourceTypes: Record<IncidentsResourceKind, string> = {
+  'response-plan': 'RESPONSE_PLAN',
+  'incident-record': 'INCIDENT_RECORD',
+  'replication-set': 'REPLICATION_SET',
+};
+
+/** Tagging over the tag store. */
+export class TagService {
+  constructor(private readonly database: Database, private readonly clock: Clock) {}
+
+  /** The tags of the caller's resource. */
+  async list(accountId: string, resourceArn: string): Promise<Record<string, string>> {
+    await this.resolve(this.database.db, accountId, resourceArn);
+    return findTags(this.database.db, resourceArn);
+  }
+
+  /** Adds or overwrites tags; refuses to go past MAX_TAGS_PER_RESOURCE. */
+  async tag(accountId: string, resourceArn: string, tags: Record<string, string>): Promise<void> {
+    await this.database.write(async (trx) => {
+      await requireReplicationSet(trx, accountId);
+      const resourceType = await this.resolve(trx, accountId, resourceArn);
+      const keys = Object.keys(tags);
+      const added = keys.length - (await findExistingKeys(trx, resourceArn, keys)).length;
+      const total = (await countTags(trx, resourceArn)) + added;
+      if (total > MAX_TAGS_PER_RESOURCE) {
+        throw new QuotaExceededError(
+          `A resource can have at most ${MAX_TAGS_PER_RESOURCE} tags; these tags would give ${resourceArn} ${total}.`,
+          TAGS_QUOTA_CODE, resourceType, resourceArn,
+        );
+      }
+      await upsertTags(trx, resourceArn, tags);
+    });
+  }
+
+  /** Removes tag keys; keys the resource does not have are ignored. */
+  async untag(accountId: string, resourceArn: string, tagKeys: string[]): Promise<void> {
+    await this.database.write(async (trx) => {
+      await this.resolve(trx, accountId, resourceArn);
+      await deleteTags(trx, resourceArn, [...new Set(tagKeys)]);
+    });
+  }
+
+  /** Checks the ARN names an existing resource of the caller; returns its AWS resource type. */
+  private async resolve(db: Kysely<DB>, accountId: string, resourceArn: string): Promise<string> {
+    const parsed = parseIncidentsArn(resourceArn);
+    if (!parsed) {
+      throw new ValidationError(
+        'resourceArn',
+        `Invalid value for resourceArn: '${resourceArn}' is not the ARN of a response plan, incident record or replication set.`,
+      );
+    }
+    const resourceType = resourceTypes[parsed.kind];
+    if (parsed.account !== accountId || !(await taggableExists(db, parsed.kind, resourceArn, accountId))) {
+      throw new NotFoundError(resourceType, resourceArn, `Resource ${resourceArn} not found.`);
+    }
+    return resourceType;
+  }
+}
