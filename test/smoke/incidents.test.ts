@@ -120,6 +120,15 @@ describe('incident records', () => {
     assert.deepEqual(events.map((e) => e.eventType), ['SSM Incident Record Update', 'SSM Incident Trigger']);
   });
 
+  test('a retried UpdateIncidentRecord with the same clientToken applies once; other input with that token is ConflictException', async () => {
+    const arn = await startIncident(s, await createPlan(s, { title: 'T', impact: 3 }));
+    await s.incidents.send(new UpdateIncidentRecordCommand({ arn, title: 'Renamed', clientToken: 'upd-1' }));
+    await s.incidents.send(new UpdateIncidentRecordCommand({ arn, title: 'Other' }));
+    await s.incidents.send(new UpdateIncidentRecordCommand({ arn, title: 'Renamed', clientToken: 'upd-1' }));
+    assert.equal((await get(arn)).title, 'Other');
+    await expectAwsError(s.incidents.send(new UpdateIncidentRecordCommand({ arn, title: 'Third', clientToken: 'upd-1' })), 'ConflictException', 409, 'clientToken');
+  });
+
   test('resolving sets resolvedTime and reopening clears it', async () => {
     const arn = await startIncident(s, await createPlan(s));
     clock.advance(1000);
@@ -146,10 +155,11 @@ describe('incident records', () => {
     const arn = await startIncident(s, await createPlan(s, { incidentTags: { k: 'v' } }), {
       relatedItems: [{ identifier: { type: 'OTHER', value: { url: 'https://example.com/runbook' } } }],
     });
+    await s.app.database.write((trx) => trx.insertInto('findings').values({ incident_arn: arn, finding_id: 'f', details: null, created_at: 0, last_modified_at: 0 }).execute());
     await s.incidents.send(new DeleteIncidentRecordCommand({ arn }));
     await expectAwsError(s.incidents.send(new GetIncidentRecordCommand({ arn })), 'ResourceNotFoundException', 404);
     const db = s.app.database.db;
-    for (const table of ['timeline_events', 'related_items'] as const) {
+    for (const table of ['timeline_events', 'related_items', 'findings'] as const) {
       assert.equal((await db.selectFrom(table).select('incident_arn').where('incident_arn', '=', arn).execute()).length, 0, table);
     }
     assert.equal((await db.selectFrom('tags').select('tag_key').where('resource_arn', '=', arn).execute()).length, 0);
