@@ -8,7 +8,7 @@ import type {
 import { incidentRecordArn, parseIncidentsArn } from '../arn/arn.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import type { FilterKind } from '../filters/filter.js';
-import type { ResponsePlan } from '../response-plans/response-plan.js';
+import { checkChatChannel, checkNotificationTargets, type ResponsePlan } from '../response-plans/response-plan.js';
 import { normalizeNewRelatedItems, type StoredRelatedItem } from './related-item.js';
 
 /** OPEN until a responder resolves it. */
@@ -79,6 +79,8 @@ export function normalizeStart(req: StartRequest): StartRequest & { relatedItems
 /** Checks an UpdateIncidentRecord change set. */
 export function normalizeChanges(changes: IncidentChanges): IncidentChanges {
   if (changes.title !== undefined) checkTitle(changes.title, 'title');
+  if (changes.notificationTargets !== undefined) checkNotificationTargets(changes.notificationTargets, 'notificationTargets');
+  if (changes.chatChannel !== undefined) checkChatChannel(changes.chatChannel, 'chatChannel');
   return changes;
 }
 

@@ -76,17 +76,10 @@ export const updateFieldName: TemplateFieldName = (m) => `incidentTemplate${m[0]
 export function normalizeResponsePlan(fields: ResponsePlanFields, name: TemplateFieldName = nested): ResponsePlanFields {
   const t = fields.incidentTemplate;
   if (t.title.trim() === '') throw new ValidationError(name('title'), `Invalid value for ${name('title')}: an incident title must not be blank.`);
-  const targets = t.notificationTargets ?? [];
-  unique(targets.map((x) => x.snsTopicArn ?? ''), name('notificationTargets'), 'notification target');
+  const targets = checkNotificationTargets(t.notificationTargets, name('notificationTargets'));
   const engagements = fields.engagements ?? [];
   unique(engagements, 'engagements', 'engagement');
-  const topics = fields.chatChannel?.chatbotSns ?? [];
-  unique(topics, 'chatChannel.chatbotSns', 'SNS topic');
-  for (const topic of topics) {
-    if (parseArn(topic)?.service !== 'sns') {
-      throw new ValidationError('chatChannel.chatbotSns', `Invalid value for chatChannel.chatbotSns: '${topic}' is not an SNS topic ARN.`);
-    }
-  }
+  checkChatChannel(fields.chatChannel, 'chatChannel');
   const incidentTemplate: IncidentTemplate = {
     title: t.title,
     impact: t.impact,
@@ -103,6 +96,24 @@ export function normalizeResponsePlan(fields: ResponsePlanFields, name: Template
     ...(fields.actions?.length ? { actions: fields.actions } : {}),
     ...(fields.integrations?.length ? { integrations: fields.integrations } : {}),
   };
+}
+
+/** Notification targets must not repeat a topic; returns the list ([] when absent). */
+export function checkNotificationTargets(targets: NotificationTargetItem[] | undefined, field: string): NotificationTargetItem[] {
+  const list = targets ?? [];
+  unique(list.map((x) => x.snsTopicArn ?? ''), field, 'notification target');
+  return list;
+}
+
+/** A chat channel's chatbotSns topics must be distinct SNS topic ARNs. */
+export function checkChatChannel(channel: ChatChannel | undefined, field: string): void {
+  const topics = channel?.chatbotSns ?? [];
+  unique(topics, `${field}.chatbotSns`, 'SNS topic');
+  for (const topic of topics) {
+    if (parseArn(topic)?.service !== 'sns') {
+      throw new ValidationError(`${field}.chatbotSns`, `Invalid value for ${field}.chatbotSns: '${topic}' is not an SNS topic ARN.`);
+    }
+  }
 }
 
 /** The fields after an update (not yet normalized). */

@@ -142,6 +142,17 @@ describe('incident records', () => {
     assert.equal(reopened.resolvedTime, undefined);
   });
 
+  test('UpdateIncidentRecord holds chat channels and notification targets to the response plan rules', async () => {
+    const arn = await startIncident(s, await createPlan(s));
+    await expectAwsError(s.incidents.send(new UpdateIncidentRecordCommand({
+      arn, chatChannel: { chatbotSns: ['arn:aws:sqs:us-east-1:111122223333:not-a-topic'] },
+    })), 'ValidationException', 400, 'chatChannel.chatbotSns');
+    const topic = 'arn:aws:sns:us-east-1:111122223333:oncall';
+    await expectAwsError(s.incidents.send(new UpdateIncidentRecordCommand({
+      arn, notificationTargets: [{ snsTopicArn: topic }, { snsTopicArn: topic }],
+    })), 'ValidationException', 400, 'notificationTargets');
+  });
+
   test('UpdateIncidentRecord of an unknown or foreign incident is ResourceNotFoundException', async () => {
     const unknown = `arn:aws:ssm-incidents::${s.accountId}:incident-record/p/00000000-0000-4000-8000-000000000000`;
     const err = await expectAwsError(s.incidents.send(new UpdateIncidentRecordCommand({ arn: unknown, title: 'x' })), 'ResourceNotFoundException', 404);
