@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { prepared } from '../db/prepared.js';
 import type { DB } from '../db/schema.js';
 import { ConflictError } from '../errors.js';
 
@@ -17,25 +18,64 @@ export interface TokenUse {
   input: unknown;
 }
 
+/** A token's earlier use, as stored. */
+export interface PriorUse {
+  requestHash: string;
+  response: string;
+}
+
+const findPrior = prepared(3, (db, accountId: string, operation: string, token: string) => db
+  .selectFrom('idempotency_tokens').select(['request_hash as requestHash', 'response'])
+  .where('account_id', '=', accountId).where('operation', '=', operation).where('token', '=', token));
+
+/** Plain insert: a concurrent first use of the same token fails on the key (the write retries). */
+const insertUse = prepared(6, (db, accountId: string, operation: string, token: string, hash: string, response: string, nowMs: number) => db
+  .insertInto('idempotency_tokens')
+  .values({ account_id: accountId, operation, token, request_hash: hash, response, created_at: nowMs }));
+
+/** Insert unless the token was used: the caller reads the earlier use instead. */
+const insertUseIfAbsent = prepared(6, (db, accountId: string, operation: string, token: string, hash: string, response: string, nowMs: number) => db
+  .insertInto('idempotency_tokens')
+  .values({ account_id: accountId, operation, token, request_hash: hash, response, created_at: nowMs })
+  .onConflict((oc) => oc.columns(['account_id', 'operation', 'token']).doNothing()));
+
+/** The result stored with an earlier use of the token, or ConflictError when its input differed. */
+export function replay<T>(use: TokenUse, prior: PriorUse, hash = requestHash(use.input)): T {
+  if (prior.requestHash !== hash) {
+    throw new ConflictError(`The clientToken '${use.token}' was already used with different parameters for ${use.operation}.`);
+  }
+  return (prior.response === '' ? undefined : JSON.parse(prior.response)) as T;
+}
+
 /** Runs `work` once per token; must be called inside a write transaction (`trx`). */
 export async function once<T>(trx: Kysely<DB>, use: TokenUse, nowMs: number, work: () => Promise<T>): Promise<T> {
   if (!use.token) return work();
   const hash = requestHash(use.input);
-  const prior = await trx.selectFrom('idempotency_tokens').select(['request_hash', 'response'])
-    .where('account_id', '=', use.accountId).where('operation', '=', use.operation).where('token', '=', use.token)
-    .executeTakeFirst();
-  if (prior) {
-    if (prior.request_hash !== hash) {
-      throw new ConflictError(`The clientToken '${use.token}' was already used with different parameters for ${use.operation}.`);
-    }
-    return (prior.response === '' ? undefined : JSON.parse(prior.response)) as T;
-  }
+  const prior = (await findPrior(trx, use.accountId, use.operation, use.token)).rows[0];
+  if (prior) return replay(use, prior, hash);
   const result = await work();
-  await trx.insertInto('idempotency_tokens').values({
-    account_id: use.accountId, operation: use.operation, token: use.token, request_hash: hash,
-    response: result === undefined ? '' : JSON.stringify(result), created_at: nowMs,
-  }).execute();
+  await insertUse(trx, use.accountId, use.operation, use.token, hash, result === undefined ? '' : JSON.stringify(result), nowMs);
   return result;
+}
+
+/**
+ * Records the token's first use with its result decided up front (a new ARN); when the
+ * token was used before, returns that use's result instead (or throws ConflictError).
+ * One statement in the common case, for hot paths. Inside a write transaction.
+ */
+export async function claim<T>(trx: Kysely<DB>, use: TokenUse, hash: string, nowMs: number, result: T): Promise<{ claimed: true } | { claimed: false; result: T }> {
+  if (!use.token) return { claimed: true };
+  const inserted = await insertUseIfAbsent(trx, use.accountId, use.operation, use.token, hash, JSON.stringify(result), nowMs);
+  if (Number(inserted.numAffectedRows ?? 0n) > 0) return { claimed: true };
+  const prior = (await findPrior(trx, use.accountId, use.operation, use.token)).rows[0]!;
+  return { claimed: false, result: replay<T>(use, prior, hash) };
+}
+
+/** Changes the result stored for a claimed token (when the start joined another incident). */
+export async function setResult(trx: Kysely<DB>, use: TokenUse, result: unknown): Promise<void> {
+  if (!use.token) return;
+  await trx.updateTable('idempotency_tokens').set({ response: JSON.stringify(result) })
+    .where('account_id', '=', use.accountId).where('operation', '=', use.operation).where('token', '=', use.token).execute();
 }
 
 /** A stable hash of a request: keys sorted, Dates as epoch ms, undefined members dropped. */

@@ -4,17 +4,18 @@
  * in the same transaction as the change they record.
  */
 import { randomUUID } from 'node:crypto';
-import type { Updateable } from 'kysely';
+import type { Kysely, Updateable } from 'kysely';
 import type {
   FindingSummary, Finding, BatchGetIncidentFindingsError, RelatedItemsUpdate, Filter,
 } from '../api/models/ssm-incidents.types.js';
 import type { Database } from '../db/database.js';
 import { decodePageToken, toPage, type Page, type PageRequest } from '../db/page-token.js';
-import type { IncidentsTable } from '../db/schema.js';
+import type { DB, IncidentsTable } from '../db/schema.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 import { normalizeFilters } from '../filters/filter.js';
-import { once } from '../idempotency/idempotency.js';
+import { claim, once, replay, requestHash, setResult, type TokenUse } from '../idempotency/idempotency.js';
 import { requireReplicationSet } from '../replication-sets/replication-set-guard.js';
+import type { ResponsePlan } from '../response-plans/response-plan.js';
 import * as plans from '../response-plans/response-plan-store.js';
 import { deleteAllTags, upsertTags } from '../tags/tag-store.js';
 import type { Clock } from '../time/clock.js';
@@ -27,6 +28,7 @@ import {
   type Actor, type Incident, type IncidentChanges, type StartRequest,
 } from './incident.js';
 import * as store from './incident-store.js';
+import { readStartContext } from './start-store.js';
 import { normalizeItemToAdd, type StoredRelatedItem } from './related-item.js';
 import * as relatedItems from './related-item-store.js';
 
@@ -34,35 +36,70 @@ import * as relatedItems from './related-item-store.js';
 export class IncidentService {
   constructor(private readonly database: Database, private readonly clock: Clock) {}
 
-  /** StartIncident: opens an incident from a plan, or returns the OPEN one with its dedupe string. */
+  /**
+   * StartIncident: opens an incident from a plan, or returns the OPEN one with its dedupe
+   * string. The hot path: one read (plan, replication set, token, open duplicate), then one
+   * write — just the token's record for a duplicate start. Anything unusual (no plan, no
+   * replication set) takes the general path, which checks each rule in order.
+   */
   async start(actor: Actor, input: StartRequest): Promise<string> {
     const { clientToken, ...asked } = input;
     const req = normalizeStart(asked);
     const now = this.clock.now();
     const use = { accountId: actor.accountId, operation: 'StartIncident', token: clientToken, input: asked };
+    const found = await readStartContext(this.database.db, actor.accountId, req.responsePlanArn, clientToken);
+    if (!found || !found.replicationSetStatus || found.replicationSetStatus === 'DELETING') return this.startChecked(actor, req, use, now);
+    const hash = clientToken ? requestHash(asked) : '';
+    if (found.prior) return replay<string>(use, found.prior, hash);
+    const open = found.openDuplicateArn;
+    if (open && req.relatedItems.length === 0) {
+      return this.database.write(async (trx) => {
+        const token = await claim(trx, use, hash, now.getTime(), open);
+        return token.claimed ? open : token.result;
+      });
+    }
+    const plan = plans.toResponsePlan(found.plan);
+    const incident = incidentFromPlan(plan, req, actor, randomUUID(), now);
+    return this.database.write(async (trx) => {
+      const token = await claim(trx, use, hash, now.getTime(), incident.arn);
+      if (!token.claimed) return token.result;
+      const arn = await this.open(trx, actor, plan, req, incident, now);
+      if (arn !== incident.arn) await setResult(trx, use, arn);
+      return arn;
+    });
+  }
+
+  /** The general path of StartIncident: every rule checked in order inside the write. */
+  private startChecked(actor: Actor, req: ReturnType<typeof normalizeStart>, use: TokenUse, now: Date): Promise<string> {
     return this.database.write((trx) => once(trx, use, now.getTime(), async () => {
       await requireReplicationSet(trx, actor.accountId);
       const plan = await plans.findOne(trx, req.responsePlanArn);
       if (!plan || plan.accountId !== actor.accountId) throw new NotFoundError('RESPONSE_PLAN', req.responsePlanArn);
-      const incident = incidentFromPlan(plan, req, actor, randomUUID(), now);
-      // The record keeps the whole plan as it is now: later plan edits do not reach it.
-      const outcome = await insertOrJoinOpen(trx, store.toRow(incident, JSON.stringify(plan)));
-      // Related items sent with a duplicate start join the open incident (those it already
-      // has are skipped): a second alarm about the same problem brings its evidence there.
-      await relatedItems.insertMany(trx, outcome.arn, req.relatedItems, now.getTime(), { skipDuplicates: !outcome.created });
-      if (outcome.created) {
-        await timeline.insert(trx, {
-          incidentRecordArn: incident.arn, eventId: randomUUID(), eventType: triggerEventType, eventTime: now, eventUpdatedTime: now,
-          eventData: boundedEventData({
-            source: incident.source.source, title: incident.title, impact: incident.impact, summary: incident.summary,
-            triggerArn: req.triggerDetails?.triggerArn, triggerTime: req.triggerDetails?.timestamp, rawData: req.triggerDetails?.rawData,
-            createdBy: actor.principalArn, responsePlanArn: plan.arn,
-          }),
-        });
-        await upsertTags(trx, incident.arn, plan.incidentTemplate.incidentTags ?? {});
-      }
-      return outcome.arn;
+      return this.open(trx, actor, plan, req, incidentFromPlan(plan, req, actor, randomUUID(), now), now);
     }));
+  }
+
+  /** Inserts the incident (or joins the OPEN one holding its dedupe string); returns the ARN that stands. */
+  private async open(
+    trx: Kysely<DB>, actor: Actor, plan: ResponsePlan, req: ReturnType<typeof normalizeStart>, incident: Incident, now: Date,
+  ): Promise<string> {
+    // The record keeps the whole plan as it is now: later plan edits do not reach it.
+    const outcome = await insertOrJoinOpen(trx, store.toRow(incident, JSON.stringify(plan)));
+    // Related items sent with a duplicate start join the open incident (those it already
+    // has are skipped): a second alarm about the same problem brings its evidence there.
+    await relatedItems.insertMany(trx, outcome.arn, req.relatedItems, now.getTime(), { skipDuplicates: !outcome.created });
+    if (outcome.created) {
+      await timeline.insert(trx, {
+        incidentRecordArn: incident.arn, eventId: randomUUID(), eventType: triggerEventType, eventTime: now, eventUpdatedTime: now,
+        eventData: boundedEventData({
+          source: incident.source.source, title: incident.title, impact: incident.impact, summary: incident.summary,
+          triggerArn: req.triggerDetails?.triggerArn, triggerTime: req.triggerDetails?.timestamp, rawData: req.triggerDetails?.rawData,
+          createdBy: actor.principalArn, responsePlanArn: plan.arn,
+        }),
+      });
+      await upsertTags(trx, incident.arn, plan.incidentTemplate.incidentTags ?? {});
+    }
+    return outcome.arn;
   }
 
   /** GetIncidentRecord. */

@@ -2,6 +2,7 @@
 import type { TriggerDetails } from '../api/models/ssm-incidents.types.js';
 import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
 import { isPostgres } from '../db/dialect.js';
+import { prepared } from '../db/prepared.js';
 import type { DB, IncidentsTable } from '../db/schema.js';
 import type { Criterion } from '../filters/filter.js';
 import { openDedupeOf, type Incident } from './incident.js';
@@ -78,23 +79,33 @@ export function json(value: unknown): string | null {
   return value === undefined ? null : JSON.stringify(value);
 }
 
+const incidentColumns = [
+  'arn', 'account_id', 'response_plan_arn', 'title', 'impact', 'summary', 'status', 'dedupe_string', 'open_dedupe',
+  'chat_channel', 'notification_targets', 'automation_executions', 'created_by', 'invoked_by', 'source_resource_arn',
+  'source', 'trigger_details', 'plan_snapshot', 'created_at', 'resolved_at', 'last_modified_at', 'last_modified_by',
+] as const satisfies readonly (keyof Insertable<IncidentsTable>)[];
+
+const insertIfNoOpenDuplicate = prepared(incidentColumns.length, (db, ...values: unknown[]) => db
+  .insertInto('incidents')
+  .values(Object.fromEntries(incidentColumns.map((c, i) => [c, values[i]])) as Insertable<IncidentsTable>)
+  .onConflict((oc) => oc.columns(['account_id', 'open_dedupe']).doNothing()));
+
 /**
  * Inserts the incident unless an OPEN incident of the account holds its dedupe string
  * (the (account_id, open_dedupe) unique key); true when the row was inserted.
  */
 export async function insertUnlessOpenDuplicate(db: Kysely<DB>, row: Insertable<IncidentsTable>): Promise<boolean> {
-  const result = await db.insertInto('incidents').values(row)
-    .onConflict((oc) => oc.columns(['account_id', 'open_dedupe']).doNothing())
-    .executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
+  const result = await insertIfNoOpenDuplicate(db, ...incidentColumns.map((c) => row[c] ?? null));
+  return Number(result.numAffectedRows ?? 0n) > 0;
 }
 
 /** The ARN of the OPEN incident holding `dedupe` in the account, if any. */
 export async function findOpenByDedupe(db: Kysely<DB>, accountId: string, dedupe: string): Promise<string | undefined> {
-  const row = await db.selectFrom('incidents').select('arn')
-    .where('account_id', '=', accountId).where('open_dedupe', '=', dedupe).executeTakeFirst();
-  return row?.arn;
+  return (await openByDedupe(db, accountId, dedupe)).rows[0]?.arn;
 }
+
+const openByDedupe = prepared(2, (db, accountId: string, dedupe: string) => db
+  .selectFrom('incidents').select('arn').where('account_id', '=', accountId).where('open_dedupe', '=', dedupe));
 
 /** Finds an incident by ARN. */
 export async function findOne(db: Kysely<DB>, arn: string): Promise<Incident | undefined> {

@@ -1,6 +1,7 @@
 /** Queries for timeline events. Every function takes the db (or a transaction) first. */
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { isPostgres } from '../db/dialect.js';
+import { prepared } from '../db/prepared.js';
 import type { DB, TimelineEventsTable } from '../db/schema.js';
 import type { Criterion } from '../filters/filter.js';
 import { referenceKeys, type TimelineEvent } from './timeline-event.js';
@@ -24,18 +25,18 @@ export function toTimelineEvent(row: Selectable<TimelineEventsTable>): TimelineE
   };
 }
 
+const insertEvent = prepared(8, (db, eventId: string, incidentArn: string, eventType: string, eventTime: number,
+  updatedTime: number, data: string, references: string | null, referenceKeys: string) => db
+  .insertInto('timeline_events').values({
+    event_id: eventId, incident_arn: incidentArn, event_type: eventType, event_time: eventTime,
+    event_updated_time: updatedTime, event_data: data, event_references: references, event_reference_keys: referenceKeys,
+  }));
+
 /** Adds an event. */
 export async function insert(db: Kysely<DB>, event: TimelineEvent): Promise<void> {
-  await db.insertInto('timeline_events').values({
-    event_id: event.eventId,
-    incident_arn: event.incidentRecordArn,
-    event_type: event.eventType,
-    event_time: event.eventTime.getTime(),
-    event_updated_time: event.eventUpdatedTime.getTime(),
-    event_data: event.eventData,
-    event_references: event.eventReferences ? JSON.stringify(event.eventReferences) : null,
-    event_reference_keys: referenceKeys(event.eventReferences),
-  }).execute();
+  await insertEvent(db, event.eventId, event.incidentRecordArn, event.eventType, event.eventTime.getTime(),
+    event.eventUpdatedTime.getTime(), event.eventData, event.eventReferences ? JSON.stringify(event.eventReferences) : null,
+    referenceKeys(event.eventReferences));
 }
 
 /** Finds one event of an incident. */
