@@ -2,20 +2,18 @@
  * Opens the database (embedded SQLite or PostgreSQL), runs migrations, and offers the one
  * write path: `write(fn)` runs fn in a transaction and resolves only once it is durable.
  *
- * Why group commit: a commit is durable only after fsync, and an fsync costs a millisecond or
- * more. SQLite has one writer, so `write` queues concurrent writers and commits them together:
- * each in its own SAVEPOINT (one failing rolls back only itself), one COMMIT and one fsync for
- * the batch (journal_mode=WAL, synchronous=FULL). PostgreSQL groups concurrent commits by
- * itself (one WAL flush covers every backend waiting on it), so there each write is its own
- * transaction on a pooled connection, retried on serialization failures and deadlocks.
+ * Why group commit: a commit is durable only after fsync, and an fsync costs a fraction of a
+ * millisecond or more. SQLite has one writer, so `write` queues concurrent writers and commits
+ * them together with one fdatasync, off the event loop (src/db/sqlite.ts says how). PostgreSQL
+ * groups concurrent commits by itself (one WAL flush covers every backend waiting on it), so
+ * there each write is its own transaction on a pooled connection, retried on serialization
+ * failures and deadlocks.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import { isUniqueViolation, mapConstraintError } from './constraint-errors.js';
 import { migrations } from './migrations/index.js';
+import { openSqlite } from './sqlite.js';
 import type { DB } from './schema.js';
 
 /** A function that does its reads and writes on `trx` only (never on the outer handle). */
@@ -42,7 +40,8 @@ export interface OpenOptions {
 
 /** Opens and migrates the configured database. */
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
-  const database = opts.databaseUrl ? openPostgres(opts.databaseUrl, opts.poolSize ?? 16) : openSqlite(opts);
+  if (!opts.databaseUrl) return openSqlite(opts.dataDir, migrate, opts.maxBatch);
+  const database = openPostgres(opts.databaseUrl, opts.poolSize ?? 16);
   try {
     await migrate(database.db);
   } catch (err) {
@@ -117,106 +116,6 @@ function openPostgres(url: string, poolSize: number): Database {
       const removed = connected === 0 ? Promise.resolve() : new Promise<void>((resolve) => (allRemoved = resolve));
       await db.destroy();
       await removed;
-    },
-  };
-}
-
-/**
- * Why: Kysely prepares every query afresh, and preparing costs more than running a small
- * statement. Statements are cached by SQL text (bounded); better-sqlite3 statements are
- * reusable because every call runs to completion synchronously (Kysely never streams here).
- */
-function cachingPrepare(native: SQLite.Database): SQLite.Database {
-  const cache = new Map<string, SQLite.Statement>();
-  return new Proxy(native, {
-    get(target, prop) {
-      if (prop === 'prepare') {
-        return (text: string) => {
-          let stmt = cache.get(text);
-          if (!stmt) {
-            if (cache.size >= 1000) cache.clear();
-            stmt = target.prepare(text);
-            cache.set(text, stmt);
-          }
-          return stmt;
-        };
-      }
-      const value = Reflect.get(target, prop, target);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-}
-
-interface Pending {
-  fn: WriteFn<unknown>;
-  resolve: (value: unknown) => void;
-  reject: (err: unknown) => void;
-}
-
-function openSqlite(opts: OpenOptions): Database {
-  mkdirSync(opts.dataDir, { recursive: true });
-  const file = join(opts.dataDir, 'tocsin.db');
-  const native = new SQLite(file);
-  native.pragma('journal_mode = WAL');
-  native.pragma('synchronous = FULL');
-  native.pragma('foreign_keys = ON');
-  native.pragma('busy_timeout = 5000');
-  native.pragma('cache_size = -65536'); // 64 MiB of page cache instead of 2 MiB
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: cachingPrepare(native) }) });
-  const maxBatch = opts.maxBatch ?? 256;
-  const queue: Pending[] = [];
-  let flushing = false;
-  let closed = false;
-
-  async function flush(): Promise<void> {
-    flushing = true;
-    try {
-      while (queue.length > 0) {
-        const batch = queue.splice(0, maxBatch);
-        const outcomes: { ok: boolean; value: unknown }[] = [];
-        try {
-          await db.transaction().execute(async (trx) => {
-            for (const job of batch) {
-              await sql`SAVEPOINT w`.execute(trx);
-              try {
-                const value = await job.fn(trx);
-                await sql`RELEASE w`.execute(trx);
-                outcomes.push({ ok: true, value });
-              } catch (err) {
-                await sql`ROLLBACK TO w`.execute(trx);
-                await sql`RELEASE w`.execute(trx);
-                outcomes.push({ ok: false, value: mapConstraintError(err) });
-              }
-            }
-          });
-        } catch (err) {
-          // The commit itself failed: nothing in the batch is durable.
-          for (const job of batch) job.reject(err);
-          continue;
-        }
-        batch.forEach((job, i) => (outcomes[i].ok ? job.resolve(outcomes[i].value) : job.reject(outcomes[i].value)));
-        // Let requests that arrived during the commit reach the queue, so they share the next one.
-        await new Promise((r) => setImmediate(r));
-      }
-    } finally {
-      flushing = false;
-    }
-  }
-
-  return {
-    dialect: 'sqlite',
-    db,
-    write<T>(fn: WriteFn<T>): Promise<T> {
-      if (closed) return Promise.reject(new Error('database is closed'));
-      return new Promise<T>((resolve, reject) => {
-        queue.push({ fn: fn as WriteFn<unknown>, resolve: resolve as (v: unknown) => void, reject });
-        if (!flushing) void flush();
-      });
-    },
-    async close() {
-      closed = true;
-      while (flushing || queue.length > 0) await new Promise((r) => setTimeout(r, 5));
-      await db.destroy();
     },
   };
 }
