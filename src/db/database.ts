@@ -26,6 +26,12 @@ export interface Database {
   readonly db: Kysely<DB>;
   /** Runs fn in a transaction; resolves after the commit is durable. */
   write<T>(fn: WriteFn<T>): Promise<T>;
+  /**
+   * A write of exactly one modifying statement (reads may follow it). On PostgreSQL it runs
+   * without BEGIN/COMMIT (a single statement is atomic and, with synchronous_commit, durable
+   * when it returns), saving two round trips; on SQLite it is an ordinary batched write.
+   */
+  writeSingle<T>(fn: (db: Kysely<DB>) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -110,6 +116,13 @@ function openPostgres(url: string, poolSize: number): Database {
           if (attempt < 5 && isUniqueViolation(err, 'idempotency_tokens_pk', '')) continue;
           throw mapConstraintError(err);
         }
+      }
+    },
+    async writeSingle<T>(fn: (db: Kysely<DB>) => Promise<T>): Promise<T> {
+      try {
+        return await fn(db);
+      } catch (err) {
+        throw mapConstraintError(err);
       }
     },
     async close() {

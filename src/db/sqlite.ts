@@ -128,16 +128,19 @@ export async function openSqlite(dataDir: string, prepare: (db: Kysely<DB>) => P
   }, checkpointEveryMs);
   timer.unref();
 
+  function write<T>(fn: WriteFn<T>): Promise<T> {
+    if (closed) return Promise.reject(new Error('database is closed'));
+    return new Promise<T>((resolve, reject) => {
+      queue.push({ fn: fn as WriteFn<unknown>, resolve: resolve as (v: unknown) => void, reject });
+      if (!flushing) void flush();
+    });
+  }
+
   return {
     dialect: 'sqlite',
     db,
-    write<T>(fn: WriteFn<T>): Promise<T> {
-      if (closed) return Promise.reject(new Error('database is closed'));
-      return new Promise<T>((resolve, reject) => {
-        queue.push({ fn: fn as WriteFn<unknown>, resolve: resolve as (v: unknown) => void, reject });
-        if (!flushing) void flush();
-      });
-    },
+    write,
+    writeSingle: write,
     async close() {
       closed = true;
       clearInterval(timer);

@@ -39,6 +39,13 @@ const insertUseIfAbsent = prepared(6, (db, accountId: string, operation: string,
   .values({ account_id: accountId, operation, token, request_hash: hash, response, created_at: nowMs })
   .onConflict((oc) => oc.columns(['account_id', 'operation', 'token']).doNothing()));
 
+/** The stored earlier use of a token (which must exist). */
+export async function findPriorUse(db: Kysely<DB>, use: TokenUse): Promise<PriorUse> {
+  const prior = (await findPrior(db, use.accountId, use.operation, use.token ?? '')).rows[0];
+  if (!prior) throw new Error(`clientToken ${use.token} has no stored use`);
+  return prior;
+}
+
 /** The result stored with an earlier use of the token, or ConflictError when its input differed. */
 export function replay<T>(use: TokenUse, prior: PriorUse, hash = requestHash(use.input)): T {
   if (prior.requestHash !== hash) {
@@ -69,13 +76,6 @@ export async function claim<T>(trx: Kysely<DB>, use: TokenUse, hash: string, now
   if (Number(inserted.numAffectedRows ?? 0n) > 0) return { claimed: true };
   const prior = (await findPrior(trx, use.accountId, use.operation, use.token)).rows[0]!;
   return { claimed: false, result: replay<T>(use, prior, hash) };
-}
-
-/** Changes the result stored for a claimed token (when the start joined another incident). */
-export async function setResult(trx: Kysely<DB>, use: TokenUse, result: unknown): Promise<void> {
-  if (!use.token) return;
-  await trx.updateTable('idempotency_tokens').set({ response: JSON.stringify(result) })
-    .where('account_id', '=', use.accountId).where('operation', '=', use.operation).where('token', '=', use.token).execute();
 }
 
 /** A stable hash of a request: keys sorted, Dates as epoch ms, undefined members dropped. */

@@ -13,13 +13,13 @@ import { decodePageToken, toPage, type Page, type PageRequest } from '../db/page
 import type { DB, IncidentsTable } from '../db/schema.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 import { normalizeFilters } from '../filters/filter.js';
-import { claim, once, replay, requestHash, setResult, type TokenUse } from '../idempotency/idempotency.js';
+import { claim, once, replay, requestHash, type TokenUse } from '../idempotency/idempotency.js';
 import { requireReplicationSet } from '../replication-sets/replication-set-guard.js';
 import type { ResponsePlan } from '../response-plans/response-plan.js';
 import * as plans from '../response-plans/response-plan-store.js';
 import { deleteAllTags, upsertTags } from '../tags/tag-store.js';
 import type { Clock } from '../time/clock.js';
-import { boundedEventData, triggerEventType, updateEventType } from '../timeline/timeline-event.js';
+import { boundedEventData, triggerEventType, updateEventType, type TimelineEvent } from '../timeline/timeline-event.js';
 import * as timeline from '../timeline/timeline-store.js';
 import { insertOrJoinOpen } from './dedupe.js';
 import * as findings from './finding-store.js';
@@ -28,7 +28,7 @@ import {
   type Actor, type Incident, type IncidentChanges, type StartRequest,
 } from './incident.js';
 import * as store from './incident-store.js';
-import { readStartContext } from './start-store.js';
+import { readStartContext, writeNewIncident } from './start-store.js';
 import { normalizeItemToAdd, type StoredRelatedItem } from './related-item.js';
 import * as relatedItems from './related-item-store.js';
 
@@ -52,21 +52,39 @@ export class IncidentService {
     const hash = clientToken ? requestHash(asked) : '';
     if (found.prior) return replay<string>(use, found.prior, hash);
     const open = found.openDuplicateArn;
-    if (open && req.relatedItems.length === 0) {
-      return this.database.write(async (trx) => {
-        const token = await claim(trx, use, hash, now.getTime(), open);
+    // Starts that bring related items take the general path (they may join an open incident).
+    if (req.relatedItems.length > 0) return this.startChecked(actor, req, use, now);
+    if (open) {
+      return this.database.writeSingle(async (db) => {
+        const token = await claim(db, use, hash, now.getTime(), open);
         return token.claimed ? open : token.result;
       });
     }
     const plan = plans.toResponsePlan(found.plan);
     const incident = incidentFromPlan(plan, req, actor, randomUUID(), now);
-    return this.database.write(async (trx) => {
-      const token = await claim(trx, use, hash, now.getTime(), incident.arn);
-      if (!token.claimed) return token.result;
-      const arn = await this.open(trx, actor, plan, req, incident, now);
-      if (arn !== incident.arn) await setResult(trx, use, arn);
-      return arn;
+    const outcome = await writeNewIncident(this.database, {
+      // The record keeps the whole plan as it is now: later plan edits do not reach it.
+      row: store.toRow(incident, JSON.stringify(plan)),
+      event: this.triggerEvent(actor, plan, req, incident, now),
+      tags: plan.incidentTemplate.incidentTags ?? {},
+      token: clientToken ? { use, hash, nowMs: now.getTime() } : undefined,
     });
+    if (outcome.kind === 'created') return incident.arn;
+    if (outcome.kind === 'replay') return replay<string>(use, outcome.prior, hash);
+    // An OPEN incident took the dedupe string since the read: the general path joins it.
+    return this.startChecked(actor, req, use, now);
+  }
+
+  /** The service's own timeline event for a new incident: what triggered it. */
+  private triggerEvent(actor: Actor, plan: ResponsePlan, req: ReturnType<typeof normalizeStart>, incident: Incident, now: Date): TimelineEvent {
+    return {
+      incidentRecordArn: incident.arn, eventId: randomUUID(), eventType: triggerEventType, eventTime: now, eventUpdatedTime: now,
+      eventData: boundedEventData({
+        source: incident.source.source, title: incident.title, impact: incident.impact, summary: incident.summary,
+        triggerArn: req.triggerDetails?.triggerArn, triggerTime: req.triggerDetails?.timestamp, rawData: req.triggerDetails?.rawData,
+        createdBy: actor.principalArn, responsePlanArn: plan.arn,
+      }),
+    };
   }
 
   /** The general path of StartIncident: every rule checked in order inside the write. */
@@ -89,14 +107,7 @@ export class IncidentService {
     // has are skipped): a second alarm about the same problem brings its evidence there.
     await relatedItems.insertMany(trx, outcome.arn, req.relatedItems, now.getTime(), { skipDuplicates: !outcome.created });
     if (outcome.created) {
-      await timeline.insert(trx, {
-        incidentRecordArn: incident.arn, eventId: randomUUID(), eventType: triggerEventType, eventTime: now, eventUpdatedTime: now,
-        eventData: boundedEventData({
-          source: incident.source.source, title: incident.title, impact: incident.impact, summary: incident.summary,
-          triggerArn: req.triggerDetails?.triggerArn, triggerTime: req.triggerDetails?.timestamp, rawData: req.triggerDetails?.rawData,
-          createdBy: actor.principalArn, responsePlanArn: plan.arn,
-        }),
-      });
+      await timeline.insert(trx, this.triggerEvent(actor, plan, req, incident, now));
       await upsertTags(trx, incident.arn, plan.incidentTemplate.incidentTags ?? {});
     }
     return outcome.arn;

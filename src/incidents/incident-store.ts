@@ -79,7 +79,7 @@ export function json(value: unknown): string | null {
   return value === undefined ? null : JSON.stringify(value);
 }
 
-const incidentColumns = [
+export const incidentColumns = [
   'arn', 'account_id', 'response_plan_arn', 'title', 'impact', 'summary', 'status', 'dedupe_string', 'open_dedupe',
   'chat_channel', 'notification_targets', 'automation_executions', 'created_by', 'invoked_by', 'source_resource_arn',
   'source', 'trigger_details', 'plan_snapshot', 'created_at', 'resolved_at', 'last_modified_at', 'last_modified_by',

@@ -4,16 +4,23 @@
  * dedupe string — one round trip instead of four. Its answers are hints for the fast path;
  * the write still settles races with the unique keys (tokens, open dedupe strings).
  */
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { CompiledQuery, sql, type Insertable, type Kysely, type Selectable } from 'kysely';
+import { isUniqueViolation } from '../db/constraint-errors.js';
+import type { Database } from '../db/database.js';
 import { isPostgres } from '../db/dialect.js';
 import { prepared } from '../db/prepared.js';
-import type { DB, ResponsePlansTable } from '../db/schema.js';
+import type { DB, IncidentsTable, ResponsePlansTable } from '../db/schema.js';
+import { claim, findPriorUse, type PriorUse, type TokenUse } from '../idempotency/idempotency.js';
+import { upsertTags } from '../tags/tag-store.js';
+import { referenceKeys, type TimelineEvent } from '../timeline/timeline-event.js';
+import * as timeline from '../timeline/timeline-store.js';
+import { incidentColumns, insertUnlessOpenDuplicate } from './incident-store.js';
 
 /** What the read found; undefined members were not there. */
 export interface StartContext {
   plan: Selectable<ResponsePlansTable>;
   replicationSetStatus: string | null;
-  prior: { requestHash: string; response: string } | undefined;
+  prior: PriorUse | undefined;
   openDuplicateArn: string | null;
 }
 
@@ -45,4 +52,85 @@ export async function readStartContext(db: Kysely<DB>, accountId: string, planAr
     prior: token && prior_hash !== null && prior_response !== null ? { requestHash: prior_hash, response: prior_response } : undefined,
     openDuplicateArn: open_arn,
   };
+}
+
+/** Everything a new incident writes, decided before the write. */
+export interface NewIncidentWrite {
+  row: Insertable<IncidentsTable>;
+  event: TimelineEvent;
+  tags: Record<string, string>;
+  /** The token claim, when the request carried a clientToken. */
+  token?: { use: TokenUse; hash: string; nowMs: number };
+}
+
+/** How the write ended: created; an OPEN incident holds the dedupe string (nothing written); or the token was used before. */
+export type NewIncidentOutcome = { kind: 'created' } | { kind: 'duplicate' } | { kind: 'replay'; prior: PriorUse };
+
+/** Thrown inside a SQLite write to undo the incident insert when the token turns out to be used. */
+class TokenUsed extends Error {
+  constructor(readonly prior: PriorUse) {
+    super('clientToken used before');
+  }
+}
+
+/**
+ * Writes a new incident with its trigger event, tags and token record. On PostgreSQL this is
+ * one statement (data-modifying CTEs): no BEGIN/COMMIT round trips, atomic by itself; the
+ * token row is inserted only with the incident, and a reused token fails the whole statement
+ * on its key. On SQLite the same steps run inside one batched write.
+ */
+export async function writeNewIncident(database: Database, w: NewIncidentWrite): Promise<NewIncidentOutcome> {
+  try {
+    if (database.dialect === 'postgres') {
+      return (await database.writeSingle((db) => insertAllPg(db, w))) ? { kind: 'created' } : { kind: 'duplicate' };
+    }
+    return await database.write(async (trx) => {
+      if (!(await insertUnlessOpenDuplicate(trx, w.row))) return { kind: 'duplicate' } as const;
+      await timeline.insert(trx, w.event);
+      await upsertTags(trx, w.event.incidentRecordArn, w.tags);
+      if (w.token) {
+        const claimed = await claim(trx, w.token.use, w.token.hash, w.token.nowMs, w.row.arn);
+        if (!claimed.claimed) throw new TokenUsed(await findPriorUse(trx, w.token.use));
+      }
+      return { kind: 'created' } as const;
+    });
+  } catch (err) {
+    if (err instanceof TokenUsed) return { kind: 'replay', prior: err.prior };
+    if (w.token && isUniqueViolation(err, 'idempotency_tokens_pk', '')) {
+      return { kind: 'replay', prior: await findPriorUse(database.db, w.token.use) };
+    }
+    throw err;
+  }
+}
+
+const n = incidentColumns.length;
+/** Placeholders $from..$(from+count-1), comma-separated. */
+const params = (from: number, count: number) => Array.from({ length: count }, (_, i) => `$${from + i}`).join(', ');
+const pgInsertAll = `WITH ins AS (
+  INSERT INTO incidents (${incidentColumns.join(', ')}) VALUES (${params(1, n)})
+  ON CONFLICT (account_id, open_dedupe) DO NOTHING RETURNING arn
+), ev AS (
+  INSERT INTO timeline_events (event_id, incident_arn, event_type, event_time, event_updated_time, event_data, event_references, event_reference_keys)
+  SELECT $${n + 1}, ins.arn, ${params(n + 2, 6)} FROM ins
+), tg AS (
+  INSERT INTO tags (resource_arn, tag_key, tag_value)
+  SELECT ins.arn, t.k, t.v FROM ins, unnest($${n + 8}::text[], $${n + 9}::text[]) AS t(k, v)
+), tok AS (
+  INSERT INTO idempotency_tokens (account_id, operation, token, request_hash, response, created_at)
+  SELECT ${params(n + 10, 6)} FROM ins WHERE $${n + 12}::text <> ''
+)
+SELECT arn FROM ins`;
+
+async function insertAllPg(db: Kysely<DB>, w: NewIncidentWrite): Promise<boolean> {
+  const e = w.event;
+  const t = w.token;
+  const values = [
+    ...incidentColumns.map((c) => w.row[c] ?? null),
+    e.eventId, e.eventType, e.eventTime.getTime(), e.eventUpdatedTime.getTime(), e.eventData,
+    e.eventReferences ? JSON.stringify(e.eventReferences) : null, referenceKeys(e.eventReferences),
+    Object.keys(w.tags), Object.values(w.tags),
+    t?.use.accountId ?? '', t?.use.operation ?? '', t?.use.token ?? '', t?.hash ?? '', JSON.stringify(w.row.arn), t?.nowMs ?? 0,
+  ];
+  const result = await db.executeQuery<{ arn: string }>(CompiledQuery.raw(pgInsertAll, values));
+  return result.rows.length > 0;
 }

@@ -79,4 +79,13 @@ describe('StartIncident dedupe', () => {
       assert.equal(events.length, 1);
     });
   }
+
+  test('20 concurrent starts sharing one clientToken on a plan without a dedupe string open exactly one incident', async () => {
+    const plan = await createPlan(s);
+    const arns = await Promise.all(Array.from({ length: 20 }, () => startIncident(s, plan, { clientToken: 'retry-storm' })));
+    assert.equal(new Set(arns).size, 1);
+    assert.deepEqual(await incidentsOf(plan), [{ arn: arns[0], status: 'OPEN' }]);
+    const events = await s.app.database.db.selectFrom('timeline_events').select('event_id').where('incident_arn', '=', arns[0]!).execute();
+    assert.equal(events.length, 1);
+  });
 });
