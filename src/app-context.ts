@@ -69,12 +69,9 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   const logger = opts.logger ?? createLogger(config.logLevel);
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize });
   let ready = false;
+  let server: RunningServer | undefined;
   try {
     const services = createServices(database, clock);
-    const bootstrap = await services.accounts.bootstrap({ accountId: config.accountId, rootCredentials: config.rootCredentials });
-    const createdReplicationSet = config.autoReplicationSet
-      ? await services.replicationSets.bootstrap(bootstrap.accountId, config.region)
-      : undefined;
     const api = new AwsApi({
       services: serviceDefinitions(),
       appServices: services,
@@ -85,17 +82,25 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       logger,
       strictOutput: opts.strictOutput,
     });
-    const server = await startHttpServer({ api, maxBodyBytes: config.maxBodyBytes, logger, isReady: () => ready }, config.host, config.port);
+    // Listen before bootstrapping: if the port is taken, nothing is generated that the first
+    // start should have shown (credentials are printed only when they are created).
+    server = await startHttpServer({ api, maxBodyBytes: config.maxBodyBytes, logger, isReady: () => ready }, config.host, config.port);
+    const bootstrap = await services.accounts.bootstrap({ accountId: config.accountId, rootCredentials: config.rootCredentials });
+    const createdReplicationSet = config.autoReplicationSet
+      ? await services.replicationSets.bootstrap(bootstrap.accountId, config.region)
+      : undefined;
     ready = true;
+    const running = server;
     return {
-      config, database, services, server, bootstrap, createdReplicationSet, logger,
+      config, database, services, server: running, bootstrap, createdReplicationSet, logger,
       async close() {
         ready = false;
-        await server.close();
+        await running.close();
         await database.close();
       },
     };
   } catch (err) {
+    await server?.close();
     await database.close();
     throw err;
   }

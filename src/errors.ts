@@ -16,11 +16,20 @@ export class ValidationError extends DomainError {
   }
 }
 
-/** The resource named by the request does not exist (or is not visible to the caller). */
+/** A resource type in words for messages: RESPONSE_PLAN -> 'Response plan'. */
+export function resourceTypeWords(resourceType: string): string {
+  const words = resourceType.replace(/_+/g, ' ').trim().toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/**
+ * The resource named by the request does not exist (or is not visible to the caller).
+ * Default message: `Response plan <arn> not found.` (the type in words, then the id).
+ */
 export class NotFoundError extends DomainError {
   readonly kind = 'not-found';
   constructor(readonly resourceType: string, readonly resourceId: string, message?: string) {
-    super(message ?? `${resourceType} ${resourceId} not found`);
+    super(message ?? `${resourceTypeWords(resourceType)} ${resourceId} not found.`);
   }
 }
 

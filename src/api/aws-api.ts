@@ -141,6 +141,7 @@ export class AwsApi {
     const sig = await verifySignature(req, this.opts.secrets, {
       now: this.opts.clock.now(),
       services: [served.def.model.metadata.signingName ?? served.def.model.metadata.endpointPrefix],
+      regions: [this.opts.region],
     });
     const caller = await this.opts.callers(sig.accessKeyId);
     if (!caller) throw new ProtocolError('UnrecognizedClientException', 403, 'The security token included in the request is invalid.');

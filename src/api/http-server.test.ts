@@ -48,3 +48,20 @@ test('health answers 503 until the app says it is ready', async () => {
   assert.equal((await fetch(`${server.url}/health`)).status, 200);
   await server.close();
 });
+
+test('until the app is ready, API requests get a 503 in the service error shape', async () => {
+  let ready = false;
+  const api = {
+    handle: async (_req: unknown, early?: Error & { status?: number; code?: string }) => ({
+      status: early?.status ?? 200, headers: { 'x-amzn-errortype': early?.code ?? '' }, body: '{}',
+    }),
+  } as unknown as AwsApi;
+  const server = await startHttpServer({ api, maxBodyBytes: 1024, logger, isReady: () => ready }, '127.0.0.1', 0);
+  const early = await fetch(`${server.url}/listResponsePlans`, { method: 'POST', body: '{}' });
+  assert.equal(early.status, 503);
+  assert.equal(early.headers.get('x-amzn-errortype'), 'ServiceUnavailableException');
+  assert.equal(early.headers.get('retry-after'), '1');
+  ready = true;
+  assert.equal((await fetch(`${server.url}/listResponsePlans`, { method: 'POST', body: '{}' })).status, 200);
+  await server.close();
+});

@@ -76,6 +76,12 @@ async function serve(req: IncomingMessage, res: ServerResponse, opts: HttpServer
     return;
   }
   const raw: RawRequest = { method, path, query, headers: req.headers, body: Buffer.alloc(0) };
+  if (!opts.isReady()) {
+    req.resume();
+    const out = await opts.api.handle(raw, new ProtocolError('ServiceUnavailableException', 503, 'Tocsin is starting or stopping; retry shortly.'));
+    send(res, { ...out, headers: { ...out.headers, 'retry-after': '1' } });
+    return;
+  }
   try {
     raw.body = await readBody(req, opts.maxBodyBytes);
   } catch (err) {

@@ -217,6 +217,59 @@ test('timestamps arrive as epoch seconds with or without a fraction, or as ISO-8
   assert.ok(after.filters[0].condition.after instanceof Date);
 });
 
+test('timestamps must lie between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z inclusive', () => {
+  const start = (timestamp: unknown) =>
+    startIncident({ responsePlanArn: 'arn:aws:x:::y', triggerDetails: { source: 's', timestamp } }).triggerDetails.timestamp as Date;
+  const range = 'Member must be a timestamp between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z';
+  assert.equal(start(0).getTime(), 0);
+  assert.equal(start('1970-01-01T00:00:00Z').getTime(), 0);
+  assert.equal(start(253402300799.999).getTime(), 253402300799999);
+  assert.equal(start('9999-12-31T23:59:59.999Z').getTime(), 253402300799999);
+  assert.equal(start(new Date(253402300799999)).getTime(), 253402300799999);
+  for (const [timestamp, shown] of [
+    [253402300800, "'253402300800'"],
+    [-1, "'-1'"],
+    [-0.0001, "'-0.0001'"],
+    ['1969-12-31T23:59:59Z', "'1969-12-31T23:59:59Z'"],
+    [new Date(253402300800000), '253402300800'],
+  ] as const) {
+    const err = rejects(() => start(timestamp));
+    assert.equal(err.field, 'triggerDetails.timestamp');
+    assert.equal(err.message, `1 validation error detected: Value ${shown} at 'triggerDetails.timestamp' failed to satisfy constraint: ${range}`);
+  }
+  // collected with the others, e.g. on a list filter condition
+  const err = rejects(() => compileInput(inc, 'ListIncidentRecordsInput')({
+    filters: [{ key: 'creationTime', condition: { before: 253402300800 } }], maxResults: 0,
+  }));
+  assert.match(err.message, /^2 validation errors detected: /);
+  assert.ok(err.message.includes(`Value '253402300800' at 'filters.1.member.condition.before' failed to satisfy constraint: ${range}`), err.message);
+});
+
+test('no input string may contain U+0000: members, list elements and map keys and values', () => {
+  const nul = 'Member must not contain the NUL character (U+0000)';
+  const body = wireBody();
+  onePlanError(
+    { incidentTemplate: { ...body.incidentTemplate, title: 'a\u0000b' } },
+    'incidentTemplate.title',
+    `Value 'a\u0000b' at 'incidentTemplate.title' failed to satisfy constraint: ${nul}`,
+  );
+  onePlanError({ displayName: '\u0000' }, 'displayName', `Value '\u0000' at 'displayName' failed to satisfy constraint: ${nul}`);
+  const elem = rejects(() => createPlan({
+    ...body, actions: [{ ssmAutomation: { ...body.actions[0]!.ssmAutomation, parameters: { p: ['ok', 'v\u0000'] } } }],
+  }));
+  assert.equal(elem.field, 'actions.1.member.ssmAutomation.parameters.p.2.member');
+  assert.ok(elem.message.endsWith(`at 'actions.1.member.ssmAutomation.parameters.p.2.member' failed to satisfy constraint: ${nul}`), elem.message);
+  const key = rejects(() => createPlan({ ...body, incidentTemplate: { ...body.incidentTemplate, incidentTags: { 'k\u0000': 'v' } } }));
+  assert.equal(key.field, 'incidentTemplate.incidentTags');
+  assert.ok(key.message.includes(`at 'incidentTemplate.incidentTags' failed to satisfy constraint: ${nul}`), key.message);
+  // collected with other violations of the same value and of other members
+  const many = rejects(() => createPlan({ ...body, name: 'x\u0000', incidentTemplate: { ...body.incidentTemplate, summary: '\u0000' } }));
+  assert.match(many.message, /^3 validation errors detected: /);
+  assert.equal(many.message.split(nul).length - 1, 2);
+  // other control characters are still allowed where the pattern allows them
+  assert.equal(createPlan({ ...body, displayName: 'a\u0001b' }).displayName, 'a\u0001b');
+});
+
 test('list elements are addressed 1-based as list.N.member, nested members dotted', () => {
   const arn = 'arn:aws:ssm-incidents::111122223333:response-plan/p';
   const good = { identifier: { type: 'METRIC', value: { url: 'https://x' } }, title: 't' };

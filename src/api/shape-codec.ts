@@ -17,6 +17,11 @@ const MAX_RENDER = 1024;
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[Zz]|[+-]\d{2}(?::?\d{2})?)?)?$/;
 const ZONE = /(?:[Zz]|[+-]\d{2}(?::?\d{2})?)$/;
 const NUMERIC = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+/** PostgreSQL text cannot hold U+0000, so no input string may (both backends then agree). */
+const NUL_TEXT = 'Member must not contain the NUL character (U+0000)';
+/** Timestamps clients can read back: boto3 and most date libraries stop at year 9999; none before 1970. */
+const MAX_TIMESTAMP_MS = 253402300799999; // 9999-12-31T23:59:59.999Z
+const TIMESTAMP_RANGE_TEXT = 'Member must be a timestamp between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z';
 
 const inputChecks = new WeakMap<ServiceModel, Map<string, Check>>();
 const inputFns = new WeakMap<ServiceModel, Map<string, (value: unknown) => any>>();
@@ -150,6 +155,7 @@ function buildCheck(model: ServiceModel, name: string, s: ShapeModel): Check {
         }
         if (re !== null && !re.test(v)) errs.push({ path, value: v, constraint: patternText });
         if (enumSet !== null && !enumSet.has(v)) errs.push({ path, value: v, constraint: enumText });
+        if (v.includes('\u0000')) errs.push({ path, value: v, constraint: NUL_TEXT });
         return v;
       };
     }
@@ -185,6 +191,11 @@ function buildCheck(model: ServiceModel, name: string, s: ShapeModel): Check {
         else if (typeof v === 'string' && ISO_8601.test(v)) ms = parseDate(v);
         else if (v instanceof Date) ms = v.getTime();
         if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) return bad(v, path, errs);
+        // a negative number that rounds to -0 ms is still before 1970
+        if (ms < 0 || ms > MAX_TIMESTAMP_MS || (typeof v === 'number' && v < 0)) {
+          errs.push({ path, value: v, constraint: TIMESTAMP_RANGE_TEXT });
+          return undefined;
+        }
         return new Date(ms);
       };
     }

@@ -43,7 +43,7 @@ async function rejects(p: Promise<unknown>, code: string, status: number, messag
 
 /** A request signed by signRequest, as the server would receive it. */
 function signed(over: Partial<SignableRequest> = {}, cred: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } = CRED,
-  opts: { service?: string; now?: Date } = {}): SignableRequest {
+  opts: { service?: string; now?: Date; region?: string } = {}): SignableRequest {
   const base = {
     method: 'POST',
     path: '/tags/arn%3Aaws%3Assm-incidents%3A%3A111122223333%3Aresponse-plan%2Fmy%20plan%2Bx',
@@ -53,7 +53,7 @@ function signed(over: Partial<SignableRequest> = {}, cred: { accessKeyId: string
     ...over,
   };
   const add = signRequest({ ...base, headers: base.headers as Record<string, string> }, cred,
-    { region: 'us-east-1', service: opts.service ?? 'ssm-incidents', now: opts.now ?? T0 });
+    { region: opts.region ?? 'us-east-1', service: opts.service ?? 'ssm-incidents', now: opts.now ?? T0 });
   return { ...base, headers: { ...base.headers, ...add } };
 }
 const verify = (r: SignableRequest, now = T0, services: readonly string[] = INC, l: SecretLookup = lookup) =>
@@ -331,6 +331,28 @@ test('every error case has its AWS code and status', async () => {
   await rejects(verify(p, T0, ['ssm-contacts']), 'InvalidSignatureException', 403, "Credential should be scoped to correct service: 'ssm-contacts'.");
   await rejects(verify({ ...p, headers: { ...p.headers, authorization: String(r.headers['authorization']) } }), 'IncompleteSignatureException', 400);
   await rejects(verify(q((s) => s.replace('AKIDEXAMPLE', 'AKIDOTHER'))), 'UnrecognizedClientException', 403);
+});
+
+test('regions: when given, a credential scoped to any other region is refused (header and presigned forms)', async () => {
+  const REGION_TEXT = 'Credential should be scoped to a valid region.';
+  const inRegions = (r: SignableRequest, regions: readonly string[], l: SecretLookup = lookup) =>
+    verifySignature(r, l, { now: T0, services: INC, regions });
+  const eu = signed({}, CRED, { region: 'eu-west-1' });
+  // without `regions` any region is accepted and returned
+  assert.equal((await verify(eu)).region, 'eu-west-1');
+  assert.equal((await inRegions(signed(), ['us-east-1'])).region, 'us-east-1');
+  assert.equal((await inRegions(eu, ['us-east-1', 'eu-west-1'])).region, 'eu-west-1');
+  await rejects(inRegions(eu, ['us-east-1']), 'InvalidSignatureException', 403, REGION_TEXT);
+  await rejects(inRegions(signed(), ['eu-west-1']), 'InvalidSignatureException', 403, REGION_TEXT);
+  await rejects(inRegions(signed(), []), 'InvalidSignatureException', 403, REGION_TEXT);
+  // checked on the scope, before the secret is looked up
+  await rejects(inRegions(eu, ['us-east-1'], () => undefined), 'InvalidSignatureException', 403, REGION_TEXT);
+  // an empty region stays an incomplete signature
+  await rejects(inRegions(withAuth(signed(), (a) => a.replace('/us-east-1/', '//')), ['us-east-1']), 'IncompleteSignatureException', 400, REGION_TEXT);
+  const url = (region: string) => asReq(presign({ method: 'GET', path: GET_PATH, query: 'arn=x', headers: { host: HOST } }, CRED,
+    { region, service: 'ssm-incidents', now: T0, expiresSeconds: 60 }));
+  await inRegions(url('us-east-1'), ['us-east-1']);
+  await rejects(inRegions(url('ap-south-1'), ['us-east-1']), 'InvalidSignatureException', 403, REGION_TEXT);
 });
 
 test('clock skew: 14 minutes is accepted, 16 is not, both directions', async () => {

@@ -204,9 +204,12 @@ function payloadHashOf(sent: string | undefined, body: Buffer): string {
   return sent;
 }
 
-/** Verifies header-form or presigned-query-form SigV4 against `services`; throws AuthenticationError. */
+/**
+ * Verifies header-form or presigned-query-form SigV4 against `services` (and `regions`, when
+ * given: a scope naming any other region is refused); throws AuthenticationError.
+ */
 export async function verifySignature(req: SignableRequest, lookup: SecretLookup,
-  opts: { now: Date; services: readonly string[]; maxSkewMs?: number }): Promise<VerifiedSignature> {
+  opts: { now: Date; services: readonly string[]; regions?: readonly string[]; maxSkewMs?: number }): Promise<VerifiedSignature> {
   const auth = first(req.headers['authorization']);
   const pairs = parseQuery(req.query);
   const presigned = pairs.some((p) => p[0] === 'X-Amz-Algorithm');
@@ -225,6 +228,7 @@ export async function verifySignature(req: SignableRequest, lookup: SecretLookup
   const [accessKeyId, day, region, service, term] = scope as [string, string, string, string, string];
   if (term !== 'aws4_request') incomplete(`Credential should be scoped with a valid terminator: 'aws4_request', not '${term}'.`);
   if (!region) incomplete('Credential should be scoped to a valid region.');
+  if (opts.regions && !opts.regions.includes(region)) invalid('Credential should be scoped to a valid region.');
   if (!opts.services.includes(service)) invalid(`Credential should be scoped to correct service: '${opts.services[0] ?? ''}'.`);
   if (day !== p.amzDate.slice(0, 8)) {
     invalid(`Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${day}' != '${p.amzDate.slice(0, 8)}', from '${p.amzDate}'.`);

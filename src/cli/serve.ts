@@ -16,7 +16,14 @@ export async function serve(): Promise<number> {
       process.stderr.write(`tocsin: ${err.message}\n`);
       return 2;
     }
-    process.stderr.write(`tocsin: could not start: ${(err as Error).stack ?? err}\n`);
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'EADDRINUSE' || e.code === 'EACCES') {
+      process.stderr.write(`tocsin: could not listen: ${e.message} (${e.code}); choose another TOCSIN_PORT or TOCSIN_HOST\n`);
+    } else if (e.code === 'ECONNREFUSED' || e.code === '3D000' || e.code === '28P01') {
+      process.stderr.write(`tocsin: could not open the database: ${e.message}\n`);
+    } else {
+      process.stderr.write(`tocsin: could not start: ${e.stack ?? err}\n`);
+    }
     return 1;
   }
   printBanner(app);
@@ -59,9 +66,10 @@ function printBanner(app: App): void {
 
 /** Writes an AWS CLI credentials file with a `tocsin` profile into the data directory. */
 function writeCredentialsFile(dataDir: string, b: { accessKeyId: string; secretAccessKey: string }, region: string): string {
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const file = join(dataDir, 'credentials');
-  writeFileSync(file, `[tocsin]\naws_access_key_id = ${b.accessKeyId}\naws_secret_access_key = ${b.secretAccessKey}\nregion = ${region}\n`);
+  // Created 0600 (never readable by others, not even briefly); chmod covers an older file.
+  writeFileSync(file, `[tocsin]\naws_access_key_id = ${b.accessKeyId}\naws_secret_access_key = ${b.secretAccessKey}\nregion = ${region}\n`, { mode: 0o600 });
   chmodSync(file, 0o600);
   return file;
 }

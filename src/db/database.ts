@@ -63,7 +63,10 @@ export async function migrate(db: Kysely<any>): Promise<void> {
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
-    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${(error as Error)?.message ?? error}`);
+    const cause = error as Error & { code?: string };
+    const err = new Error(failed ? `database migration ${failed.migrationName} failed: ${cause?.message ?? error}` : `database migration failed: ${cause?.message ?? error}`);
+    (err as Error & { code?: string }).code = cause?.code;
+    throw err;
   }
 }
 

@@ -17,7 +17,7 @@
  *    WAL frames are never overwritten before their pages are durable elsewhere;
  *  - close() checkpoints with synchronous=FULL before the WAL goes away.
  */
-import { closeSync, fdatasync, mkdirSync, openSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, fdatasync, mkdirSync, openSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -47,10 +47,12 @@ const rollbackTo = CompiledQuery.raw('ROLLBACK TO w');
 
 /** Opens (creating) `<dataDir>/tocsin.db`; `prepare` (the migrations) runs first, fully synchronous. */
 export async function openSqlite(dataDir: string, prepare: (db: Kysely<DB>) => Promise<void>, maxBatch = 256): Promise<Database> {
-  mkdirSync(dataDir, { recursive: true });
+  // The database holds credentials: only the owner may read the directory and its files.
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const file = join(dataDir, 'tocsin.db');
   const native = new SQLite(file);
   native.pragma('journal_mode = WAL');
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
   native.pragma('synchronous = FULL');
   native.pragma('foreign_keys = ON');
   native.pragma('busy_timeout = 5000');

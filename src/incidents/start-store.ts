@@ -14,6 +14,7 @@ import { claim, findPriorUse, type PriorUse, type TokenUse } from '../idempotenc
 import { upsertTags } from '../tags/tag-store.js';
 import { referenceKeys, type TimelineEvent } from '../timeline/timeline-event.js';
 import * as timeline from '../timeline/timeline-store.js';
+import { requireReplicationSet } from '../replication-sets/replication-set-guard.js';
 import { incidentColumns, insertUnlessOpenDuplicate } from './incident-store.js';
 
 /** What the read found; undefined members were not there. */
@@ -63,7 +64,11 @@ export interface NewIncidentWrite {
   token?: { use: TokenUse; hash: string; nowMs: number };
 }
 
-/** How the write ended: created; an OPEN incident holds the dedupe string (nothing written); or the token was used before. */
+/**
+ * How the write ended: created; not created (an OPEN incident holds the dedupe string, or the
+ * replication set went away: nothing written, the general path sorts out which); or the
+ * token was used before.
+ */
 export type NewIncidentOutcome = { kind: 'created' } | { kind: 'duplicate' } | { kind: 'replay'; prior: PriorUse };
 
 /** Thrown inside a SQLite write to undo the incident insert when the token turns out to be used. */
@@ -85,6 +90,7 @@ export async function writeNewIncident(database: Database, w: NewIncidentWrite):
       return (await database.writeSingle((db) => insertAllPg(db, w))) ? { kind: 'created' } : { kind: 'duplicate' };
     }
     return await database.write(async (trx) => {
+      await requireReplicationSet(trx, w.row.account_id);
       if (!(await insertUnlessOpenDuplicate(trx, w.row))) return { kind: 'duplicate' } as const;
       await timeline.insert(trx, w.event);
       await upsertTags(trx, w.event.incidentRecordArn, w.tags);
@@ -106,8 +112,11 @@ export async function writeNewIncident(database: Database, w: NewIncidentWrite):
 const n = incidentColumns.length;
 /** Placeholders $from..$(from+count-1), comma-separated. */
 const params = (from: number, count: number) => Array.from({ length: count }, (_, i) => `$${from + i}`).join(', ');
-const pgInsertAll = `WITH ins AS (
-  INSERT INTO incidents (${incidentColumns.join(', ')}) VALUES (${params(1, n)})
+// rs holds the replication set FOR SHARE (see replication-set-guard.ts): without it nothing is inserted.
+const pgInsertAll = `WITH rs AS (
+  SELECT 1 FROM replication_sets WHERE account_id = $2 AND status <> 'DELETING' FOR SHARE
+), ins AS (
+  INSERT INTO incidents (${incidentColumns.join(', ')}) SELECT ${params(1, n)} FROM rs
   ON CONFLICT (account_id, open_dedupe) DO NOTHING RETURNING arn
 ), ev AS (
   INSERT INTO timeline_events (event_id, incident_arn, event_type, event_time, event_updated_time, event_data, event_references, event_reference_keys)

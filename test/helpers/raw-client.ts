@@ -9,10 +9,12 @@ export interface RawAnswer {
   json: any;
 }
 
-/** Sends a request signed with `cred` (unless `unsigned`) and returns status, headers and body. */
+/** Sends a request signed with `cred` (unless `unsigned`) for `region` and returns status, headers and body. */
 export async function rawRequest(url: string, opts: {
   method?: string; path: string; query?: string; headers?: Record<string, string>; body?: string | Buffer;
   cred?: { accessKeyId: string; secretAccessKey: string }; service?: string; unsigned?: boolean; now?: Date;
+  /** Region of the credential scope; default 'us-east-1'. */
+  region?: string;
 }): Promise<RawAnswer> {
   const method = opts.method ?? 'POST';
   const host = new URL(url).host;
@@ -20,7 +22,7 @@ export async function rawRequest(url: string, opts: {
   const body = opts.body === undefined ? undefined : Buffer.from(opts.body);
   if (!opts.unsigned && opts.cred) {
     Object.assign(headers, signRequest({ method, path: opts.path, query: opts.query, headers, body }, opts.cred, {
-      region: 'us-east-1', service: opts.service ?? 'ssm-incidents', now: opts.now,
+      region: opts.region ?? 'us-east-1', service: opts.service ?? 'ssm-incidents', now: opts.now,
     }));
   }
   delete headers.host;

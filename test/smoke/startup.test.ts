@@ -8,6 +8,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, test } from 'node:test';
 import { ListReplicationSetsCommand, SSMIncidentsClient } from '@aws-sdk/client-ssm-incidents';
 import { freshDatabaseEnv } from '../helpers/server.js';
@@ -83,6 +85,9 @@ test('first start generates credentials, prints them once, and a restart keeps t
   assert.match(banner, /replication set created: arn:aws:ssm-incidents::\d{12}:replication-set\//);
   const file = join(dataDir, 'credentials');
   assert.equal(statSync(file).mode & 0o777, 0o600);
+  if (!dbEnv.DATABASE_URL) {
+    assert.equal(statSync(join(dataDir, 'tocsin.db')).mode & 0o777, 0o600, 'the database holds secrets: owner only');
+  }
   const cred = credentialsFrom(file);
   assert.ok(banner.includes(cred.secretAccessKey));
   assert.ok(banner.includes(`AWS_SHARED_CREDENTIALS_FILE=${file} AWS_PROFILE=tocsin`));
@@ -123,6 +128,55 @@ test('configured root credentials are used as given and nothing is generated', a
   assert.match(sets.replicationSetArns![0], /::444455556666:replication-set\//);
   client.destroy();
   assert.equal(await stop(s), 0);
+});
+
+test('a start whose port is taken fails before generating anything, so the next start still shows the credentials', async () => {
+  const blocker = createServer();
+  await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+  const port = String((blocker.address() as AddressInfo).port);
+  const dataDir = mkdtempSync(join(tmpdir(), 'tocsin-start-'));
+  dirs.push(dataDir);
+  const failed = spawn(process.execPath, [join(root, 'bin/tocsin.js'), 'serve'], {
+    env: { PATH: process.env.PATH, TOCSIN_PORT: port, TOCSIN_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let err = '';
+  failed.stderr!.on('data', (d) => (err += d));
+  assert.equal(await new Promise((r) => failed.on('exit', r)), 1);
+  assert.match(err, /EADDRINUSE/);
+  blocker.close();
+  const s = await serve({ TOCSIN_DATA_DIR: dataDir });
+  assert.match(s.output(), /secret access key: \S{40}/);
+  assert.equal(await stop(s), 0);
+});
+
+test('npm start serves on the configured port', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tocsin-start-'));
+  dirs.push(dataDir);
+  const child = spawn('npm', ['start', '--silent'], {
+    cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, TOCSIN_PORT: '0', TOCSIN_DATA_DIR: dataDir, TOCSIN_LOG_LEVEL: 'warn' },
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`npm start printed no address:\n${out}`)), 30_000);
+      child.stdout!.on('data', () => {
+        const m = /listening on (http:\/\/\S+)/.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]);
+        }
+      });
+      child.on('exit', (code) => reject(new Error(`npm start exited with ${code}:\n${out}`)));
+    });
+    assert.equal((await fetch(`${url}/health`)).status, 200);
+  } finally {
+    child.removeAllListeners('exit');
+    process.kill(-child.pid!, 'SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
 });
 
 test('a bad configuration value stops the start with a message naming the variable', async () => {

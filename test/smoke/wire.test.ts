@@ -5,8 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ListResponsePlansCommand, GetResponsePlanCommand } from '@aws-sdk/client-ssm-incidents';
+import {
+  CreateResponsePlanCommand, CreateTimelineEventCommand, ListResponsePlansCommand, GetResponsePlanCommand, ListTimelineEventsCommand,
+  StartIncidentCommand,
+} from '@aws-sdk/client-ssm-incidents';
 import { SSMIncidentsClient } from '@aws-sdk/client-ssm-incidents';
+import { expectAwsError } from '../helpers/expect-aws-error.js';
+import { createPlan, startIncident } from '../helpers/incident-fixtures.js';
 import { rawRequest } from '../helpers/raw-client.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -76,6 +81,60 @@ describe('the AWS wire', () => {
     assert.match(res.json.message, /Credential should be scoped to correct service: 'ssm-incidents'/);
   });
 
+  test('a request signed for another region than the server\'s is refused; its own region is served', async () => {
+    const res = await rawRequest(s.url, {
+      path: '/listResponsePlans', body: '{}', headers: { 'content-type': 'application/json' }, cred: s.credentials, region: 'eu-west-1',
+    });
+    assert.equal(res.status, 403);
+    assert.equal(res.headers.get('x-amzn-errortype'), 'InvalidSignatureException');
+    assert.equal(res.json.message, 'Credential should be scoped to a valid region.');
+    const eu = new SSMIncidentsClient({ endpoint: s.url, region: 'eu-west-1', maxAttempts: 1, credentials: s.credentials });
+    await expectAwsError(eu.send(new ListResponsePlansCommand({})), 'InvalidSignatureException', 403, 'Credential should be scoped to a valid region.');
+    eu.destroy();
+    const us = new SSMIncidentsClient({ endpoint: s.url, region: 'us-east-1', maxAttempts: 1, credentials: s.credentials });
+    assert.equal((await us.send(new ListResponsePlansCommand({}))).$metadata.httpStatusCode, 200);
+    us.destroy();
+    const ok = await rawRequest(s.url, {
+      path: '/listResponsePlans', body: '{}', headers: { 'content-type': 'application/json' }, cred: s.credentials, region: 'us-east-1',
+    });
+    assert.equal(ok.status, 200);
+  });
+
+  test('a string containing U+0000 is a ValidationException naming the member, and nothing is written', async () => {
+    const nul = 'Member must not contain the NUL character (U+0000)';
+    const name = `nul-${process.pid}`;
+    await expectAwsError(s.incidents.send(new CreateResponsePlanCommand({
+      name, incidentTemplate: { title: 'a\u0000b', impact: 1 },
+    })), 'ValidationException', 400, `at 'incidentTemplate.title' failed to satisfy constraint: ${nul}`);
+    const list = await s.incidents.send(new ListResponsePlansCommand({}));
+    assert.equal(list.responsePlanSummaries?.some((p) => p.name === name), false);
+    const plan = await createPlan(s);
+    await expectAwsError(s.incidents.send(new StartIncidentCommand({ responsePlanArn: plan, title: 'a\u0000b' })),
+      'ValidationException', 400, `at 'title' failed to satisfy constraint: ${nul}`);
+    await expectAwsError(s.incidents.send(new StartIncidentCommand({ responsePlanArn: plan, title: 'ok', incidentTags: { 'k\u0000': 'v' } })),
+      'ValidationException', 400, nul);
+  });
+
+  test('a timestamp before 1970 or after 9999-12-31T23:59:59.999Z is a ValidationException', async () => {
+    const range = 'Member must be a timestamp between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z';
+    const plan = await createPlan(s);
+    const arn = await startIncident(s, plan);
+    const event = (eventTime: Date) =>
+      s.incidents.send(new CreateTimelineEventCommand({ incidentRecordArn: arn, eventType: 'Custom Event', eventTime, eventData: '"x"' }));
+    await expectAwsError(event(new Date(253402300800_000)), 'ValidationException', 400,
+      `Value '253402300800' at 'eventTime' failed to satisfy constraint: ${range}`);
+    await expectAwsError(event(new Date(-1000)), 'ValidationException', 400, `at 'eventTime' failed to satisfy constraint: ${range}`);
+    await expectAwsError(s.incidents.send(new StartIncidentCommand({
+      responsePlanArn: plan, triggerDetails: { source: 's', timestamp: new Date(253402300800_000) },
+    })), 'ValidationException', 400, `at 'triggerDetails.timestamp' failed to satisfy constraint: ${range}`);
+    // the bounds themselves are accepted and read back
+    await event(new Date(0));
+    await event(new Date(253402300799_000));
+    const times = (await s.incidents.send(new ListTimelineEventsCommand({ incidentRecordArn: arn }))).eventSummaries!
+      .map((e) => e.eventTime!.getTime());
+    assert.ok(times.includes(0) && times.includes(253402300799_000), String(times));
+  });
+
   test('malformed JSON gets a 400 SerializationException and the server keeps serving', async () => {
     const res = await rawRequest(s.url, { path: '/createResponsePlan', body: '{"name": "x",', headers: { 'content-type': 'application/json' }, cred: s.credentials });
     assert.equal(res.status, 400);
@@ -139,7 +198,29 @@ describe('the AWS wire', () => {
       assert.equal(err.name, 'ResourceNotFoundException');
       assert.equal(err.$metadata.httpStatusCode, 404);
       assert.equal(err.resourceType, 'RESPONSE_PLAN');
+      assert.equal(err.message, `Response plan ${arn} not found.`);
       return true;
     });
+    // the default NotFoundError message reads the same way
+    const err = await expectAwsError(s.incidents.send(new StartIncidentCommand({ responsePlanArn: arn })), 'ResourceNotFoundException', 404);
+    assert.equal(err.message, `Response plan ${arn} not found.`);
+  });
+});
+
+describe('a server configured for another region', () => {
+  let s: TestServer;
+  before(async () => {
+    s = await startTestServer({ env: { TOCSIN_REGION: 'eu-west-1' } });
+  });
+  after(() => s.close());
+
+  test('serves requests signed for TOCSIN_REGION and refuses us-east-1', async () => {
+    assert.equal((await s.incidents.send(new ListResponsePlansCommand({}))).$metadata.httpStatusCode, 200);
+    const res = await rawRequest(s.url, {
+      path: '/listResponsePlans', body: '{}', headers: { 'content-type': 'application/json' }, cred: s.credentials,
+    });
+    assert.equal(res.status, 403);
+    assert.equal(res.headers.get('x-amzn-errortype'), 'InvalidSignatureException');
+    assert.equal(res.json.message, 'Credential should be scoped to a valid region.');
   });
 });
