@@ -335,7 +335,7 @@ function markdown(results: ScenarioResult[], info: Record<string, unknown>, comm
   const dbs = databases.length ? databases : [];
   if (!dbs.length) out.push(...tableRows([baseline]), '');
   for (const db of dbs) {
-    out.push(`**${db === 'sqlite' ? 'SQLite (WAL, synchronous=FULL, group commit)' : `PostgreSQL ${(info.postgres as Record<string, string> | undefined)?.server_version ?? ''} (synchronous_commit=on)`}**`, '');
+    out.push(`**${db === 'sqlite' ? 'SQLite (WAL, group commit, fdatasync before answering)' : `PostgreSQL ${(info.postgres as Record<string, string> | undefined)?.server_version ?? ''} (synchronous_commit=on)`}**`, '');
     out.push(...tableRows([baseline, ...results.filter((r) => r.database === db)]), '');
   }
   return out.join('\n');

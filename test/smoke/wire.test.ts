@@ -111,8 +111,12 @@ describe('the AWS wire', () => {
     const plan = await createPlan(s);
     await expectAwsError(s.incidents.send(new StartIncidentCommand({ responsePlanArn: plan, title: 'a\u0000b' })),
       'ValidationException', 400, `at 'title' failed to satisfy constraint: ${nul}`);
-    await expectAwsError(s.incidents.send(new StartIncidentCommand({ responsePlanArn: plan, title: 'ok', incidentTags: { 'k\u0000': 'v' } })),
-      'ValidationException', 400, nul);
+    await expectAwsError(s.incidents.send(new StartIncidentCommand({
+      responsePlanArn: plan, relatedItems: [{ identifier: { type: 'OTHER', value: { url: 'https://x' } }, title: 'r\u0000' }],
+    })), 'ValidationException', 400, `at 'relatedItems.1.member.title' failed to satisfy constraint: ${nul}`);
+    await expectAwsError(s.incidents.send(new CreateResponsePlanCommand({
+      name, incidentTemplate: { title: 't', impact: 1, incidentTags: { 'k\u0000': 'v' } },
+    })), 'ValidationException', 400, `at 'incidentTemplate.incidentTags' failed to satisfy constraint: ${nul}`);
   });
 
   test('a timestamp before 1970 or after 9999-12-31T23:59:59.999Z is a ValidationException', async () => {
