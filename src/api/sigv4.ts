@@ -253,7 +253,8 @@ export async function verifySignature(req: SignableRequest, lookup: SecretLookup
   const secret = await lookup(accessKeyId);
   if (!secret) return unrecognized();
   const token = (q && q.get('X-Amz-Security-Token')) ?? first(req.headers['x-amz-security-token']);
-  if (!sameSecret(secret.sessionToken ?? '', token ?? '')) unrecognized();
+  const expectedToken = secret.sessionToken ?? '';
+  if ((expectedToken !== '' || (token ?? '') !== '') && !sameSecret(expectedToken, token ?? '')) unrecognized();
 
   let sentHash: string | undefined;
   if (q) for (const [k, v] of q) if (k.toLowerCase() === 'x-amz-content-sha256') sentHash = v;

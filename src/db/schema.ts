@@ -53,6 +53,8 @@ export interface ResponsePlansTable {
   integrations: string | null;
   created_at: number;
   updated_at: number;
+  /** Changes (random) with every write, so caches can tell a plan they hold is current. */
+  revision: string;
 }
 
 export interface TagsTable {

@@ -28,7 +28,9 @@ import {
   type Actor, type Incident, type IncidentChanges, type StartRequest,
 } from './incident.js';
 import * as store from './incident-store.js';
-import { readStartContext, writeNewIncident } from './start-store.js';
+import {
+  readStartContext, startWithKnownPlan, writeNewIncident, type NewIncidentWrite, type StartContext,
+} from './start-store.js';
 import { normalizeItemToAdd, type StoredRelatedItem } from './related-item.js';
 import * as relatedItems from './related-item-store.js';
 
@@ -47,32 +49,66 @@ export class IncidentService {
     const req = normalizeStart(asked);
     const now = this.clock.now();
     const use = { accountId: actor.accountId, operation: 'StartIncident', token: clientToken, input: asked };
-    const found = await readStartContext(this.database.db, actor.accountId, req.responsePlanArn, clientToken);
-    if (!found || !found.replicationSetStatus || found.replicationSetStatus === 'DELETING') return this.startChecked(actor, req, use, now);
-    const hash = clientToken ? requestHash(asked) : '';
-    if (found.prior) return replay<string>(use, found.prior, hash);
-    const open = found.openDuplicateArn;
     // Starts that bring related items take the general path (they may join an open incident).
     if (req.relatedItems.length > 0) return this.startChecked(actor, req, use, now);
+    const hash = clientToken ? requestHash(asked) : '';
+    // PostgreSQL: with the plan in memory, the whole start is one statement (one round trip).
+    const known = this.database.dialect === 'postgres' ? this.plans.get(req.responsePlanArn) : undefined;
+    if (known && known.plan.accountId === actor.accountId) {
+      const incident = incidentFromPlan(known.plan, req, actor, randomUUID(), now);
+      const outcome = await startWithKnownPlan(this.database, this.newIncidentWrite(actor, known.plan, req, incident, use, hash, now), {
+        arn: known.plan.arn, revision: known.revision,
+      });
+      if (outcome?.kind === 'created') return incident.arn;
+      if (outcome?.kind === 'joined') return outcome.arn;
+      if (outcome?.kind === 'replay') return replay<string>(use, outcome.prior, hash);
+      if (outcome?.kind === 'other') return this.startChecked(actor, req, use, now);
+      if (outcome?.kind === 'stale') this.plans.delete(known.plan.arn);
+    }
+    const found = await readStartContext(this.database.db, actor.accountId, req.responsePlanArn, clientToken);
+    if (!found || !found.replicationSetStatus || found.replicationSetStatus === 'DELETING') return this.startChecked(actor, req, use, now);
+    if (found.prior) return replay<string>(use, found.prior, hash);
+    const open = found.openDuplicateArn;
     if (open) {
       return this.database.writeSingle(async (db) => {
         const token = await claim(db, use, hash, now.getTime(), open);
         return token.claimed ? open : token.result;
       });
     }
-    const plan = plans.toResponsePlan(found.plan);
+    const plan = this.remember(found.plan);
     const incident = incidentFromPlan(plan, req, actor, randomUUID(), now);
-    const outcome = await writeNewIncident(this.database, {
-      // The record keeps the whole plan as it is now: later plan edits do not reach it.
-      row: store.toRow(incident, JSON.stringify(plan)),
-      event: this.triggerEvent(actor, plan, req, incident, now),
-      tags: plan.incidentTemplate.incidentTags ?? {},
-      token: clientToken ? { use, hash, nowMs: now.getTime() } : undefined,
-    });
+    const outcome = await writeNewIncident(this.database, this.newIncidentWrite(actor, plan, req, incident, use, hash, now));
     if (outcome.kind === 'created') return incident.arn;
     if (outcome.kind === 'replay') return replay<string>(use, outcome.prior, hash);
     // An OPEN incident took the dedupe string since the read: the general path joins it.
     return this.startChecked(actor, req, use, now);
+  }
+
+  /**
+   * Plans by ARN with their revision, for StartIncident's one-statement path (PostgreSQL): the
+   * statement itself checks the revision, so a plan changed by any node is never used stale.
+   */
+  private readonly plans = new Map<string, { plan: ResponsePlan; revision: string }>();
+
+  /** Turns a plan row into the domain value and keeps it for the next start. */
+  private remember(row: StartContext['plan']): ResponsePlan {
+    const plan = plans.toResponsePlan(row);
+    if (this.plans.size >= 1000) this.plans.clear();
+    this.plans.set(plan.arn, { plan, revision: row.revision });
+    return plan;
+  }
+
+  /** Everything a new incident writes: the row with the plan's snapshot, the trigger event, tags, token. */
+  private newIncidentWrite(
+    actor: Actor, plan: ResponsePlan, req: ReturnType<typeof normalizeStart>, incident: Incident, use: TokenUse, hash: string, now: Date,
+  ): NewIncidentWrite {
+    return {
+      // The record keeps the whole plan as it is now: later plan edits do not reach it.
+      row: store.toRow(incident, JSON.stringify(plan)),
+      event: this.triggerEvent(actor, plan, req, incident, now),
+      tags: plan.incidentTemplate.incidentTags ?? {},
+      token: use.token ? { use, hash, nowMs: now.getTime() } : undefined,
+    };
   }
 
   /** The service's own timeline event for a new incident: what triggered it. */

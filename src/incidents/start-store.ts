@@ -143,3 +143,70 @@ async function insertAllPg(db: Kysely<DB>, w: NewIncidentWrite): Promise<boolean
   const result = await db.executeQuery<{ arn: string }>(CompiledQuery.raw(pgInsertAll, values));
   return result.rows.length > 0;
 }
+
+/** The outcome of a start in one statement with a plan the caller holds in memory. */
+export type KnownPlanOutcome =
+  | { kind: 'created' }
+  | { kind: 'joined'; arn: string }
+  | { kind: 'replay'; prior: PriorUse }
+  /** The plan changed since it was cached: nothing written. */
+  | { kind: 'stale' }
+  /** Something else (no replication set, a race on the dedupe string): nothing written. */
+  | { kind: 'other' };
+
+const openDedupeParam = incidentColumns.indexOf('open_dedupe') + 1;
+const accountParam = incidentColumns.indexOf('account_id') + 1;
+const pgStartKnownPlan = `WITH rs AS (
+  SELECT 1 FROM replication_sets WHERE account_id = $${accountParam} AND status <> 'DELETING' FOR SHARE
+), pl AS (
+  SELECT 1 FROM response_plans WHERE arn = $${n + 15} AND revision = $${n + 16}
+), op AS (
+  SELECT arn FROM incidents WHERE account_id = $${accountParam} AND open_dedupe = $${openDedupeParam}
+), ins AS (
+  INSERT INTO incidents (${incidentColumns.join(', ')}) SELECT ${params(1, n)} FROM rs, pl WHERE NOT EXISTS (SELECT 1 FROM op)
+  ON CONFLICT (account_id, open_dedupe) DO NOTHING RETURNING arn
+), ev AS (
+  INSERT INTO timeline_events (event_id, incident_arn, event_type, event_time, event_updated_time, event_data, event_references, event_reference_keys)
+  SELECT $${n + 1}, ins.arn, ${params(n + 2, 6)} FROM ins
+), tg AS (
+  INSERT INTO tags (resource_arn, tag_key, tag_value)
+  SELECT ins.arn, t.k, t.v FROM ins, unnest($${n + 8}::text[], $${n + 9}::text[]) AS t(k, v)
+), tok AS (
+  INSERT INTO idempotency_tokens (account_id, operation, token, request_hash, response, created_at)
+  SELECT $${n + 10}, $${n + 11}, $${n + 12}, $${n + 13}, to_json(x.arn)::text, $${n + 14}
+  FROM (SELECT arn FROM ins UNION ALL SELECT op.arn FROM op, rs, pl) AS x WHERE $${n + 12}::text <> '' LIMIT 1
+)
+SELECT (SELECT arn FROM ins) AS created, (SELECT op.arn FROM op, rs, pl) AS joined, EXISTS (SELECT 1 FROM pl) AS plan_ok`;
+
+/**
+ * PostgreSQL: a whole StartIncident in one statement, for a plan held in memory at `revision`:
+ * the duplicate check, the insert with its event and tags, and the token record. Undefined on
+ * SQLite, where the read-then-write path costs microseconds and needs no such shortcut.
+ */
+export async function startWithKnownPlan(
+  database: Database, w: NewIncidentWrite, plan: { arn: string; revision: string },
+): Promise<KnownPlanOutcome | undefined> {
+  if (database.dialect !== 'postgres') return undefined;
+  const e = w.event;
+  const t = w.token;
+  const values = [
+    ...incidentColumns.map((c) => w.row[c] ?? null),
+    e.eventId, e.eventType, e.eventTime.getTime(), e.eventUpdatedTime.getTime(), e.eventData,
+    e.eventReferences ? JSON.stringify(e.eventReferences) : null, referenceKeys(e.eventReferences),
+    Object.keys(w.tags), Object.values(w.tags),
+    t?.use.accountId ?? '', t?.use.operation ?? '', t?.use.token ?? '', t?.hash ?? '', t?.nowMs ?? 0,
+    plan.arn, plan.revision,
+  ];
+  try {
+    const result = await database.writeSingle((db) =>
+      db.executeQuery<{ created: string | null; joined: string | null; plan_ok: boolean }>(CompiledQuery.raw(pgStartKnownPlan, values)));
+    const row = result.rows[0]!;
+    if (row.created) return { kind: 'created' };
+    if (!row.plan_ok) return { kind: 'stale' };
+    if (row.joined) return { kind: 'joined', arn: row.joined };
+    return { kind: 'other' };
+  } catch (err) {
+    if (t && isUniqueViolation(err, 'idempotency_tokens_pk', '')) return { kind: 'replay', prior: await findPriorUse(database.db, t.use) };
+    throw err;
+  }
+}

@@ -1,4 +1,5 @@
 /** Queries for response plans. Every function takes the db (or a transaction) first. */
+import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import { isPostgres } from '../db/dialect.js';
 import type { DB, ResponsePlansTable } from '../db/schema.js';
@@ -58,13 +59,14 @@ function fieldColumns(fields: ResponsePlanFields) {
 export async function create(db: Kysely<DB>, plan: ResponsePlan): Promise<void> {
   await db.insertInto('response_plans').values({
     arn: plan.arn, account_id: plan.accountId, name: plan.name, ...fieldColumns(plan),
-    created_at: plan.createdAt.getTime(), updated_at: plan.updatedAt.getTime(),
+    created_at: plan.createdAt.getTime(), updated_at: plan.updatedAt.getTime(), revision: randomUUID(),
   }).execute();
 }
 
 /** Replaces a plan's fields. */
 export async function update(db: Kysely<DB>, arn: string, fields: ResponsePlanFields, updatedAt: Date): Promise<void> {
-  await db.updateTable('response_plans').set({ ...fieldColumns(fields), updated_at: updatedAt.getTime() }).where('arn', '=', arn).execute();
+  await db.updateTable('response_plans').set({ ...fieldColumns(fields), updated_at: updatedAt.getTime(), revision: randomUUID() })
+    .where('arn', '=', arn).execute();
 }
 
 /** Deletes a plan row (its tags and policies are their stores' business). */

@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   DeleteIncidentRecordCommand, GetIncidentRecordCommand, ListIncidentRecordsCommand, ListRelatedItemsCommand,
   ListTagsForResourceCommand, ListTimelineEventsCommand, StartIncidentCommand, UpdateIncidentRecordCommand,
-  UpdateResponsePlanCommand, type Filter, type ListIncidentRecordsCommandOutput,
+  UpdateResponsePlanCommand, DeleteResponsePlanCommand, CreateResponsePlanCommand, type Filter, type ListIncidentRecordsCommandOutput,
 } from '@aws-sdk/client-ssm-incidents';
 import { ManualClock } from '../../src/time/clock.js';
 import { expectAwsError } from '../helpers/expect-aws-error.js';
@@ -79,6 +79,22 @@ describe('incident records', () => {
     assert.equal(JSON.parse(snapshot.plan_snapshot).incidentTemplate.title, 'Before');
     const next = await get(await startIncident(s, plan));
     assert.deepEqual([next.title, next.impact, next.summary], ['After', 5, 'new summary']);
+  });
+
+  test('a start after the plan changed its dedupe string, or was deleted and made again, follows the plan as it is now', async () => {
+    const plan = await createPlan(s, { dedupeString: 'first-string' });
+    const a = await startIncident(s, plan);
+    assert.equal(await startIncident(s, plan), a);
+    await s.incidents.send(new UpdateResponsePlanCommand({ arn: plan, incidentTemplateDedupeString: 'second-string' }));
+    const b = await startIncident(s, plan);
+    assert.notEqual(b, a, 'the new dedupe string does not match the open incident');
+    assert.equal((await get(b)).dedupeString, 'second-string');
+    const name = plan.split('/').pop()!;
+    await s.incidents.send(new DeleteResponsePlanCommand({ arn: plan }));
+    await expectAwsError(s.incidents.send(new StartIncidentCommand({ responsePlanArn: plan })), 'ResourceNotFoundException', 404);
+    await s.incidents.send(new CreateResponsePlanCommand({ name, incidentTemplate: { title: 'Reborn', impact: 4 } }));
+    const c = await get(await startIncident(s, plan));
+    assert.deepEqual([c.title, c.impact, c.dedupeString], ['Reborn', 4, '']);
   });
 
   test('StartIncident with an unknown plan or another account\'s plan is ResourceNotFoundException', async () => {

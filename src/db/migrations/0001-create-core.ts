@@ -57,6 +57,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('integrations', 'text')
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
+    .addColumn('revision', 'text', (c) => c.notNull())
     .addUniqueConstraint('response_plans_account_name_key', ['account_id', 'name'])
     .execute();
 
