@@ -112,9 +112,10 @@ export async function writeNewIncident(database: Database, w: NewIncidentWrite):
 const n = incidentColumns.length;
 /** Placeholders $from..$(from+count-1), comma-separated. */
 const params = (from: number, count: number) => Array.from({ length: count }, (_, i) => `$${from + i}`).join(', ');
-// rs holds the replication set FOR SHARE (see replication-set-guard.ts): without it nothing is inserted.
+// Without the replication set nothing is inserted; a concurrent DeleteReplicationSet locks the
+// incidents table against this statement (see deleteWithAccountData).
 const pgInsertAll = `WITH rs AS (
-  SELECT 1 FROM replication_sets WHERE account_id = $2 AND status <> 'DELETING' FOR SHARE
+  SELECT 1 FROM replication_sets WHERE account_id = $2 AND status <> 'DELETING'
 ), ins AS (
   INSERT INTO incidents (${incidentColumns.join(', ')}) SELECT ${params(1, n)} FROM rs
   ON CONFLICT (account_id, open_dedupe) DO NOTHING RETURNING arn
@@ -157,7 +158,7 @@ export type KnownPlanOutcome =
 const openDedupeParam = incidentColumns.indexOf('open_dedupe') + 1;
 const accountParam = incidentColumns.indexOf('account_id') + 1;
 const pgStartKnownPlan = `WITH rs AS (
-  SELECT 1 FROM replication_sets WHERE account_id = $${accountParam} AND status <> 'DELETING' FOR SHARE
+  SELECT 1 FROM replication_sets WHERE account_id = $${accountParam} AND status <> 'DELETING'
 ), pl AS (
   SELECT 1 FROM response_plans WHERE arn = $${n + 15} AND revision = $${n + 16}
 ), op AS (

@@ -1,5 +1,5 @@
 /** Queries for replication sets and their regions. Every function takes the db (or a transaction) first. */
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { isPostgres } from '../db/dialect.js';
 import type { DB, ReplicationRegionsTable, ReplicationSetsTable } from '../db/schema.js';
 import { DEFAULT_KMS_KEY, type RegionInfo, type ReplicationSet } from './replication-set.js';
@@ -96,6 +96,12 @@ export async function update(
  * items and findings, and the tags and resource policies of all of them. Children go first.
  */
 export async function deleteWithAccountData(db: Kysely<DB>, set: { arn: string; accountId: string }): Promise<void> {
+  // Why (PostgreSQL): StartIncident's one-statement path checks the replication set without a
+  // row lock (share-locking one hot row from every start is slow). Its statement takes its
+  // lock on `incidents` before its snapshot, so holding SHARE on the table here makes a start
+  // that raced this delete either finish first (and be deleted below) or wait and then see no
+  // replication set. Multi-statement writers hold the set's row FOR SHARE (the guard) instead.
+  if (isPostgres(db)) await sql`LOCK TABLE incidents IN SHARE MODE`.execute(db);
   const incidentArns = db.selectFrom('incidents').select('arn').where('account_id', '=', set.accountId);
   const planArns = db.selectFrom('response_plans').select('arn').where('account_id', '=', set.accountId);
   await db.deleteFrom('timeline_events').where('incident_arn', 'in', incidentArns).execute();
