@@ -40,7 +40,7 @@ interface Committed {
   value: unknown;
 }
 
-const checkpointEveryMs = 1000;
+const checkpointEveryMs = 250;
 const savepoint = CompiledQuery.raw('SAVEPOINT w');
 const release = CompiledQuery.raw('RELEASE w');
 const rollbackTo = CompiledQuery.raw('ROLLBACK TO w');
