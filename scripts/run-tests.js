@@ -22,7 +22,7 @@ function find(dir, out = []) {
 const all = [...find(join(root, 'src')), ...find(join(root, 'test'))].sort();
 const selected = only.length ? all.filter((f) => only.some((o) => f.includes(o))) : all;
 // Suites that start a server or touch the database run on both backends.
-const dbSuites = selected.filter((f) => f.startsWith('test/') || f.includes('/db/') || f.endsWith('.db.test.ts'));
+const dbSuites = selected.filter((f) => f.startsWith('test/'));
 
 function run(label, files, env) {
   if (files.length === 0) return 0;

@@ -77,7 +77,9 @@ export class IncidentService {
     }
     const plan = this.remember(found.plan);
     const incident = incidentFromPlan(plan, req, actor, randomUUID(), now);
-    const outcome = await writeNewIncident(this.database, this.newIncidentWrite(actor, plan, req, incident, use, hash, now));
+    const outcome = await writeNewIncident(this.database, this.newIncidentWrite(actor, plan, req, incident, use, hash, now), {
+      arn: plan.arn, revision: found.plan.revision,
+    });
     if (outcome.kind === 'created') return incident.arn;
     if (outcome.kind === 'replay') return replay<string>(use, outcome.prior, hash);
     // An OPEN incident took the dedupe string since the read: the general path joins it.

@@ -79,16 +79,14 @@ class TokenUsed extends Error {
 }
 
 /**
- * Writes a new incident with its trigger event, tags and token record. On PostgreSQL this is
- * one statement (data-modifying CTEs): no BEGIN/COMMIT round trips, atomic by itself; the
- * token row is inserted only with the incident, and a reused token fails the whole statement
- * on its key. On SQLite the same steps run inside one batched write.
+ * Writes a new incident with its trigger event, tags and token record, for the plan at
+ * `revision`. On PostgreSQL this is the one statement of startWithKnownPlan; on SQLite the
+ * same steps run inside one batched write.
  */
-export async function writeNewIncident(database: Database, w: NewIncidentWrite): Promise<NewIncidentOutcome> {
+export async function writeNewIncident(database: Database, w: NewIncidentWrite, plan: { arn: string; revision: string }): Promise<NewIncidentOutcome> {
+  const one = await startWithKnownPlan(database, w, plan);
+  if (one) return one.kind === 'created' || one.kind === 'replay' ? one : { kind: 'duplicate' };
   try {
-    if (database.dialect === 'postgres') {
-      return (await database.writeSingle((db) => insertAllPg(db, w))) ? { kind: 'created' } : { kind: 'duplicate' };
-    }
     return await database.write(async (trx) => {
       await requireReplicationSet(trx, w.row.account_id);
       if (!(await insertUnlessOpenDuplicate(trx, w.row))) return { kind: 'duplicate' } as const;
@@ -102,9 +100,6 @@ export async function writeNewIncident(database: Database, w: NewIncidentWrite):
     });
   } catch (err) {
     if (err instanceof TokenUsed) return { kind: 'replay', prior: err.prior };
-    if (w.token && isUniqueViolation(err, 'idempotency_tokens_pk', '')) {
-      return { kind: 'replay', prior: await findPriorUse(database.db, w.token.use) };
-    }
     throw err;
   }
 }
@@ -112,38 +107,6 @@ export async function writeNewIncident(database: Database, w: NewIncidentWrite):
 const n = incidentColumns.length;
 /** Placeholders $from..$(from+count-1), comma-separated. */
 const params = (from: number, count: number) => Array.from({ length: count }, (_, i) => `$${from + i}`).join(', ');
-// Without the replication set nothing is inserted; a concurrent DeleteReplicationSet locks the
-// incidents table against this statement (see deleteWithAccountData).
-const pgInsertAll = `WITH rs AS (
-  SELECT 1 FROM replication_sets WHERE account_id = $2 AND status <> 'DELETING'
-), ins AS (
-  INSERT INTO incidents (${incidentColumns.join(', ')}) SELECT ${params(1, n)} FROM rs
-  ON CONFLICT (account_id, open_dedupe) DO NOTHING RETURNING arn
-), ev AS (
-  INSERT INTO timeline_events (event_id, incident_arn, event_type, event_time, event_updated_time, event_data, event_references, event_reference_keys)
-  SELECT $${n + 1}, ins.arn, ${params(n + 2, 6)} FROM ins
-), tg AS (
-  INSERT INTO tags (resource_arn, tag_key, tag_value)
-  SELECT ins.arn, t.k, t.v FROM ins, unnest($${n + 8}::text[], $${n + 9}::text[]) AS t(k, v)
-), tok AS (
-  INSERT INTO idempotency_tokens (account_id, operation, token, request_hash, response, created_at)
-  SELECT ${params(n + 10, 6)} FROM ins WHERE $${n + 12}::text <> ''
-)
-SELECT arn FROM ins`;
-
-async function insertAllPg(db: Kysely<DB>, w: NewIncidentWrite): Promise<boolean> {
-  const e = w.event;
-  const t = w.token;
-  const values = [
-    ...incidentColumns.map((c) => w.row[c] ?? null),
-    e.eventId, e.eventType, e.eventTime.getTime(), e.eventUpdatedTime.getTime(), e.eventData,
-    e.eventReferences ? JSON.stringify(e.eventReferences) : null, referenceKeys(e.eventReferences),
-    Object.keys(w.tags), Object.values(w.tags),
-    t?.use.accountId ?? '', t?.use.operation ?? '', t?.use.token ?? '', t?.hash ?? '', JSON.stringify(w.row.arn), t?.nowMs ?? 0,
-  ];
-  const result = await db.executeQuery<{ arn: string }>(CompiledQuery.raw(pgInsertAll, values));
-  return result.rows.length > 0;
-}
 
 /** The outcome of a start in one statement with a plan the caller holds in memory. */
 export type KnownPlanOutcome =
@@ -189,9 +152,11 @@ SELECT (SELECT arn FROM ins) AS created, (SELECT op.arn FROM op, rs, pl) AS join
 const pgStartKnownPlan = { withDedupe: knownPlanSql(true), withoutDedupe: knownPlanSql(false) };
 
 /**
- * PostgreSQL: a whole StartIncident in one statement, for a plan held in memory at `revision`:
- * the duplicate check, the insert with its event and tags, and the token record. Undefined on
- * SQLite, where the read-then-write path costs microseconds and needs no such shortcut.
+ * PostgreSQL: a whole StartIncident in one statement (data-modifying CTEs; no BEGIN/COMMIT
+ * round trips, atomic by itself), for the plan at `revision`: the duplicate check, the insert
+ * with its event and tags, and the token record, which is inserted only with its result, so a
+ * reused token fails the whole statement on its key. Undefined on SQLite, where the
+ * read-then-write path costs microseconds and needs no such shortcut.
  */
 export async function startWithKnownPlan(
   database: Database, w: NewIncidentWrite, plan: { arn: string; revision: string },
