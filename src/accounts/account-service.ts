@@ -27,28 +27,43 @@ export class AccountService {
 
   constructor(private readonly database: Database, private readonly clock: Clock) {}
 
-  /** Chooses the default account and its root key pair, creating them on first start. */
+  /**
+   * Chooses the default account and its root key pair. Configured credentials are the account's
+   * only active root key: earlier generated or configured ones are deactivated, so rotating the
+   * configuration revokes the old key. Without configuration the generated key is used (made on
+   * first start; one per account even when several nodes start at once on PostgreSQL) and
+   * keys that were configured before are deactivated.
+   */
   async bootstrap(opts: { accountId?: string; rootCredentials?: { accessKeyId: string; secretAccessKey: string } }): Promise<Bootstrap> {
-    const db = this.database.db;
     const accountId = opts.accountId ?? (await this.database.write((trx) => store.createSettingIfAbsent(trx, 'default_account_id', randomAccountId())));
+    const nowMs = this.clock.now().getTime();
+    const root = { account_id: accountId, principal_arn: rootPrincipalArn(accountId), status: 'Active', created_at: nowMs };
+    this.cache.clear();
     if (opts.rootCredentials) {
-      await this.database.write((trx) => store.upsertAccessKey(trx, {
-        access_key_id: opts.rootCredentials!.accessKeyId, secret_access_key: opts.rootCredentials!.secretAccessKey,
-        account_id: accountId, principal_arn: rootPrincipalArn(accountId), kind: 'root-configured', status: 'Active',
-        created_at: this.clock.now().getTime(),
-      }));
-      this.cache.clear();
-      return { accountId, ...opts.rootCredentials };
+      const { accessKeyId, secretAccessKey } = opts.rootCredentials;
+      await this.database.write(async (trx) => {
+        await store.upsertAccessKey(trx, { ...root, access_key_id: accessKeyId, secret_access_key: secretAccessKey, kind: 'root-configured' });
+        await store.deactivateRootKeysExcept(trx, accountId, accessKeyId);
+      });
+      return { accountId, accessKeyId, secretAccessKey };
     }
-    const existing = await store.findRootKey(db, accountId, 'root-generated');
-    if (existing) return { accountId, accessKeyId: existing.access_key_id, secretAccessKey: existing.secret_access_key };
-    const accessKeyId = `AKIA${randomKeyChars(16)}`;
-    const secretAccessKey = randomBytes(30).toString('base64').replace(/[+/]/g, (c) => (c === '+' ? 'X' : 'Y')).slice(0, 40);
-    await this.database.write((trx) => store.upsertAccessKey(trx, {
-      access_key_id: accessKeyId, secret_access_key: secretAccessKey, account_id: accountId,
-      principal_arn: rootPrincipalArn(accountId), kind: 'root-generated', status: 'Active', created_at: this.clock.now().getTime(),
-    }));
-    return { accountId, accessKeyId, secretAccessKey, generatedSecret: secretAccessKey };
+    const candidate = {
+      ...root, kind: 'root-generated', access_key_id: `AKIA${randomKeyChars(16)}`,
+      secret_access_key: randomBytes(30).toString('base64').replace(/[+/]/g, (c) => (c === '+' ? 'X' : 'Y')).slice(0, 40),
+    };
+    return this.database.write(async (trx) => {
+      // The setting names the account's generated key; the first node to write it wins.
+      const keyId = await store.createSettingIfAbsent(trx, `generated_root_key:${accountId}`, candidate.access_key_id);
+      const generated = keyId === candidate.access_key_id;
+      if (generated) await store.upsertAccessKey(trx, candidate);
+      const key = generated ? candidate : (await store.findAccessKey(trx, keyId))!;
+      await store.activate(trx, key.access_key_id);
+      await store.deactivateRootKeysExcept(trx, accountId, key.access_key_id);
+      return {
+        accountId, accessKeyId: key.access_key_id, secretAccessKey: key.secret_access_key,
+        ...(generated ? { generatedSecret: key.secret_access_key } : {}),
+      };
+    });
   }
 
   /** The signing secret of an active access key. */

@@ -19,10 +19,16 @@ export async function findAccessKey(db: Kysely<DB>, accessKeyId: string): Promis
   return db.selectFrom('access_keys').selectAll().where('access_key_id', '=', accessKeyId).executeTakeFirst();
 }
 
-/** Finds the first root key of an account that has the given kind. */
-export async function findRootKey(db: Kysely<DB>, accountId: string, kind: string): Promise<AccessKeysTable | undefined> {
-  return db.selectFrom('access_keys').selectAll()
-    .where('account_id', '=', accountId).where('kind', '=', kind).orderBy('created_at').executeTakeFirst();
+/** Deactivates every root key of the account but one. */
+export async function deactivateRootKeysExcept(db: Kysely<DB>, accountId: string, keep: string): Promise<void> {
+  await db.updateTable('access_keys').set({ status: 'Inactive' })
+    .where('account_id', '=', accountId).where('kind', 'in', ['root-generated', 'root-configured'])
+    .where('access_key_id', '!=', keep).execute();
+}
+
+/** Marks a key active. */
+export async function activate(db: Kysely<DB>, accessKeyId: string): Promise<void> {
+  await db.updateTable('access_keys').set({ status: 'Active' }).where('access_key_id', '=', accessKeyId).execute();
 }
 
 /** Inserts or replaces an access key. */

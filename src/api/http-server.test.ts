@@ -65,3 +65,18 @@ test('until the app is ready, API requests get a 503 in the service error shape'
   assert.equal((await fetch(`${server.url}/listResponsePlans`, { method: 'POST', body: '{}' })).status, 200);
   await server.close();
 });
+
+test('a client that stalls mid-body cannot hold close past its grace period', async () => {
+  const { api } = slowApi();
+  const server = await startHttpServer({ api, maxBodyBytes: 1024, logger, isReady: () => true }, '127.0.0.1', 0);
+  const { connect } = await import('node:net');
+  const socket = connect(server.port, '127.0.0.1');
+  socket.on('error', () => {});
+  await new Promise((r) => socket.once('connect', r));
+  socket.write('POST /x HTTP/1.1\r\nhost: x\r\ncontent-length: 100\r\n\r\na');
+  await new Promise((r) => setTimeout(r, 50));
+  const started = Date.now();
+  await server.close(200);
+  assert.ok(Date.now() - started < 2000, 'close finished soon after the grace period');
+  socket.destroy();
+});

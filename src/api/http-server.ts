@@ -17,13 +17,16 @@ export interface HttpServerOptions {
   logger: Logger;
   /** Answers GET /health with 200 once true. */
   isReady: () => boolean;
+  /** How long close() lets in-flight requests finish before cutting them (default 10 s). */
+  shutdownGraceMs?: number;
 }
 
 /** A listening server and how to stop it. */
 export interface RunningServer {
   url: string;
   port: number;
-  close(): Promise<void>;
+  /** Stops accepting, waits for in-flight requests (at most `graceMs`), then resolves. */
+  close(graceMs?: number): Promise<void>;
 }
 
 /** Starts listening on host:port. */
@@ -39,6 +42,7 @@ export function startHttpServer(opts: HttpServerOptions, host: string, port: num
     });
     if (closing) res.setHeader('connection', 'close');
     serve(req, res, opts).catch((err) => {
+      if (req.destroyed || err?.code === 'ECONNRESET' || err?.message === 'aborted') return; // the client went away
       opts.logger.error('unhandled error in request', { error: String(err?.stack ?? err) });
       if (!res.headersSent) send(res, { status: 500, headers: {}, body: '' });
     });
@@ -52,9 +56,15 @@ export function startHttpServer(opts: HttpServerOptions, host: string, port: num
       resolve({
         url: `http://${shownHost === '0.0.0.0' ? '127.0.0.1' : shownHost}:${addr.port}`,
         port: addr.port,
-        close: () => new Promise<void>((done) => {
+        close: (graceMs = opts.shutdownGraceMs ?? 10_000) => new Promise<void>((done) => {
           closing = true;
-          server.close(() => done());
+          // In-flight requests get `graceMs` to finish; then their connections are cut, so a
+          // stalled client cannot hold a shutdown past a supervisor's kill timeout.
+          const deadline = setTimeout(() => server.closeAllConnections(), graceMs);
+          server.close(() => {
+            clearTimeout(deadline);
+            done();
+          });
           server.closeIdleConnections();
           if (inFlight === 0) return;
           drained = () => server.closeIdleConnections();

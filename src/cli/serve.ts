@@ -1,5 +1,5 @@
 /** `tocsin serve`: start, print how to connect, stop gracefully on SIGINT/SIGTERM. */
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createApp, type App } from '../app-context.js';
 import { ConfigError, loadConfig } from '../config/config.js';
@@ -7,6 +7,8 @@ import { readEnv } from '../config/env.js';
 
 /** Serves until a signal arrives; returns the exit code. */
 export async function serve(): Promise<number> {
+  // Everything Tocsin creates (database, WAL, credentials file) holds secrets: owner only.
+  process.umask(0o077);
   let app: App;
   try {
     const config = loadConfig(readEnv());
@@ -68,9 +70,9 @@ function printBanner(app: App): void {
 function writeCredentialsFile(dataDir: string, b: { accessKeyId: string; secretAccessKey: string }, region: string): string {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const file = join(dataDir, 'credentials');
-  // Created 0600 (never readable by others, not even briefly); chmod covers an older file.
+  // Created 0600 (never readable by others, not even briefly); an older file is made private first.
+  if (existsSync(file)) chmodSync(file, 0o600);
   writeFileSync(file, `[tocsin]\naws_access_key_id = ${b.accessKeyId}\naws_secret_access_key = ${b.secretAccessKey}\nregion = ${region}\n`, { mode: 0o600 });
-  chmodSync(file, 0o600);
   return file;
 }
 

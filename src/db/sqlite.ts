@@ -17,12 +17,13 @@
  *    WAL frames are never overwritten before their pages are durable elsewhere;
  *  - close() checkpoints with synchronous=FULL before the WAL goes away.
  */
-import { chmodSync, closeSync, existsSync, fdatasync, mkdirSync, openSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, fdatasync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
 import { CompiledQuery, Kysely, SqliteDialect } from 'kysely';
+import { ConfigError } from '../config/config.js';
 import { mapConstraintError } from './constraint-errors.js';
 import type { Database, WriteFn } from './database.js';
 import type { DB } from './schema.js';
@@ -49,6 +50,7 @@ const rollbackTo = CompiledQuery.raw('ROLLBACK TO w');
 export async function openSqlite(dataDir: string, prepare: (db: Kysely<DB>) => Promise<void>, maxBatch = 256): Promise<Database> {
   // The database holds credentials: only the owner may read the directory and its files.
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const releaseLock = lockDataDir(dataDir);
   const file = join(dataDir, 'tocsin.db');
   const native = new SQLite(file);
   native.pragma('journal_mode = WAL');
@@ -62,6 +64,7 @@ export async function openSqlite(dataDir: string, prepare: (db: Kysely<DB>) => P
     await prepare(db);
   } catch (err) {
     await db.destroy();
+    releaseLock();
     throw err;
   }
   native.pragma('wal_checkpoint(TRUNCATE)');
@@ -152,8 +155,42 @@ export async function openSqlite(dataDir: string, prepare: (db: Kysely<DB>) => P
       native.pragma('wal_checkpoint(TRUNCATE)');
       closeSync(walFd);
       await db.destroy();
+      releaseLock();
     },
   };
+}
+
+/**
+ * One process per data directory: a second server on the same SQLite files would fight the
+ * first for the write lock (and our WAL handling assumes one writer). The lock is a file
+ * holding the owner's pid, created exclusively; one left by a process that no longer runs is
+ * taken over.
+ */
+function lockDataDir(dataDir: string): () => void {
+  const lock = join(dataDir, 'tocsin.pid');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(lock, String(process.pid), { flag: 'wx', mode: 0o600 });
+      return () => rmSync(lock, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const pid = Number(readFileSync(lock, 'utf8'));
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isRunning(pid)) {
+        throw new ConfigError(`another Tocsin (pid ${pid}) is using ${dataDir}; stop it or choose another TOCSIN_DATA_DIR`);
+      }
+      rmSync(lock, { force: true });
+    }
+  }
+  throw new Error(`could not lock ${dataDir}`);
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** A worker thread that checkpoints the WAL into the database file, fsyncing it, on request. */

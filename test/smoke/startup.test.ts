@@ -149,6 +149,24 @@ test('a start whose port is taken fails before generating anything, so the next 
   assert.equal(await stop(s), 0);
 });
 
+test('a second server on the same SQLite data directory refuses to start, naming the first', async (t) => {
+  if (process.env.TOCSIN_TEST_DB === 'postgres') return t.skip('the data directory lock guards the embedded database');
+  const dataDir = mkdtempSync(join(tmpdir(), 'tocsin-start-'));
+  dirs.push(dataDir);
+  const first = await serve({ TOCSIN_DATA_DIR: dataDir });
+  const second = spawn(process.execPath, [join(root, 'bin/tocsin.js'), 'serve'], {
+    env: { PATH: process.env.PATH, TOCSIN_PORT: '0', TOCSIN_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let err = '';
+  second.stderr!.on('data', (d) => (err += d));
+  assert.equal(await new Promise((r) => second.on('exit', r)), 2);
+  assert.doesNotMatch(err, /at .*\.ts:\d+/, 'a plain message, no stack trace');
+  assert.match(err, new RegExp(`another Tocsin \\(pid ${first.child.pid}\\) is using`));
+  assert.equal(await stop(first), 0);
+  const again = await serve({ TOCSIN_DATA_DIR: dataDir });
+  assert.equal(await stop(again), 0, 'the lock is released on a clean stop');
+});
+
 test('npm start serves on the configured port', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'tocsin-start-'));
   dirs.push(dataDir);
