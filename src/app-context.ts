@@ -8,6 +8,7 @@ import { startHttpServer, type RunningServer } from './api/http-server.js';
 import { serviceDefinitions } from './api/services.js';
 import type { Config } from './config/config.js';
 import { openDatabase, type Database } from './db/database.js';
+import { deleteExpiredTokens, tokenLifetimeMs } from './idempotency/idempotency.js';
 import { IncidentService } from './incidents/incident-service.js';
 import { createLogger, type Logger } from './logger.js';
 import { ReplicationSetService } from './replication-sets/replication-set-service.js';
@@ -91,10 +92,18 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       : undefined;
     ready = true;
     const running = server;
+    // Expired clientTokens no longer count (src/idempotency); their rows are swept hourly.
+    // (The durable engine of the next issues will own periodic work like this.)
+    const sweep = setInterval(() => {
+      database.write((trx) => deleteExpiredTokens(trx, clock.now().getTime() - tokenLifetimeMs))
+        .catch((err) => logger.warn('token sweep failed', { error: String(err) }));
+    }, 3600_000);
+    sweep.unref();
     return {
       config, database, services, server: running, bootstrap, createdReplicationSet, logger,
       async close() {
         ready = false;
+        clearInterval(sweep);
         await running.close();
         await database.close();
       },

@@ -270,6 +270,26 @@ test('no input string may contain U+0000: members, list elements and map keys an
   assert.equal(createPlan({ ...body, displayName: 'a\u0001b' }).displayName, 'a\u0001b');
 });
 
+test('no input string may hold an unpaired UTF-16 surrogate: members, list elements and map keys', () => {
+  const bad = 'Member must be well-formed Unicode (no unpaired surrogates)';
+  const body = wireBody();
+  onePlanError(
+    { incidentTemplate: { ...body.incidentTemplate, title: 't\udc00' } },
+    'incidentTemplate.title',
+    `Value 't\udc00' at 'incidentTemplate.title' failed to satisfy constraint: ${bad}`,
+  );
+  onePlanError({ displayName: '\ud800x' }, 'displayName', `Value '\ud800x' at 'displayName' failed to satisfy constraint: ${bad}`);
+  const elem = rejects(() => createPlan({
+    ...body, actions: [{ ssmAutomation: { ...body.actions[0]!.ssmAutomation, parameters: { p: ['ok', 'v\ud83d'] } } }],
+  }));
+  assert.equal(elem.field, 'actions.1.member.ssmAutomation.parameters.p.2.member');
+  const key = rejects(() => createPlan({ ...body, incidentTemplate: { ...body.incidentTemplate, incidentTags: { 'k\udfff': 'v' } } }));
+  assert.equal(key.field, 'incidentTemplate.incidentTags');
+  assert.ok(key.message.includes(bad), key.message);
+  // a surrogate pair (an astral character) is well-formed
+  assert.equal(createPlan({ ...body, displayName: 'fire \ud83d\udd25' }).displayName, 'fire \ud83d\udd25');
+});
+
 test('list elements are addressed 1-based as list.N.member, nested members dotted', () => {
   const arn = 'arn:aws:ssm-incidents::111122223333:response-plan/p';
   const good = { identifier: { type: 'METRIC', value: { url: 'https://x' } }, title: 't' };

@@ -19,6 +19,9 @@ const ZONE = /(?:[Zz]|[+-]\d{2}(?::?\d{2})?)$/;
 const NUMERIC = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 /** PostgreSQL text cannot hold U+0000, so no input string may (both backends then agree). */
 const NUL_TEXT = 'Member must not contain the NUL character (U+0000)';
+const UNICODE_TEXT = 'Member must be well-formed Unicode (no unpaired surrogates)';
+/** String.prototype.isWellFormed (Node 20; typed only from lib ES2024, which would also admit APIs Node 20 lacks). */
+type WellFormedCheck = string & { isWellFormed(): boolean };
 /** Timestamps clients can read back: boto3 and most date libraries stop at year 9999; none before 1970. */
 const MAX_TIMESTAMP_MS = 253402300799999; // 9999-12-31T23:59:59.999Z
 const TIMESTAMP_RANGE_TEXT = 'Member must be a timestamp between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z';
@@ -156,6 +159,8 @@ function buildCheck(model: ServiceModel, name: string, s: ShapeModel): Check {
         if (re !== null && !re.test(v)) errs.push({ path, value: v, constraint: patternText });
         if (enumSet !== null && !enumSet.has(v)) errs.push({ path, value: v, constraint: enumText });
         if (v.includes('\u0000')) errs.push({ path, value: v, constraint: NUL_TEXT });
+        // A lone surrogate is valid in JSON text but not Unicode: PostgreSQL's json rejects it later.
+        if (!(v as WellFormedCheck).isWellFormed()) errs.push({ path, value: v, constraint: UNICODE_TEXT });
         return v;
       };
     }

@@ -65,7 +65,7 @@ export class IncidentService {
       if (outcome?.kind === 'other') return this.startChecked(actor, req, use, now);
       if (outcome?.kind === 'stale') this.plans.delete(known.plan.arn);
     }
-    const found = await readStartContext(this.database.db, actor.accountId, req.responsePlanArn, clientToken);
+    const found = await readStartContext(this.database.db, actor.accountId, req.responsePlanArn, clientToken, now.getTime());
     if (!found || !found.replicationSetStatus || found.replicationSetStatus === 'DELETING') return this.startChecked(actor, req, use, now);
     if (found.prior) return replay<string>(use, found.prior, hash);
     const open = found.openDuplicateArn;

@@ -10,7 +10,7 @@ import type { Database } from '../db/database.js';
 import { isPostgres } from '../db/dialect.js';
 import { prepared } from '../db/prepared.js';
 import type { DB, IncidentsTable, ResponsePlansTable } from '../db/schema.js';
-import { claim, findPriorUse, type PriorUse, type TokenUse } from '../idempotency/idempotency.js';
+import { claim, findPriorUse, tokenLifetimeMs, type PriorUse, type TokenUse } from '../idempotency/idempotency.js';
 import { upsertTags } from '../tags/tag-store.js';
 import { referenceKeys, type TimelineEvent } from '../timeline/timeline-event.js';
 import * as timeline from '../timeline/timeline-store.js';
@@ -25,7 +25,7 @@ export interface StartContext {
   openDuplicateArn: string | null;
 }
 
-const read = prepared(3, (db, accountId: string, planArn: string, token: string) => {
+const read = prepared(4, (db, accountId: string, planArn: string, token: string, tokenCutoff: number) => {
   const dedupe = isPostgres(db)
     ? sql<string>`(p.incident_template::json ->> 'dedupeString')`
     : sql<string>`json_extract(p.incident_template, '$.dedupeString')`;
@@ -33,18 +33,25 @@ const read = prepared(3, (db, accountId: string, planArn: string, token: string)
     .select((eb) => [
       eb.selectFrom('replication_sets').select('status').where('account_id', '=', accountId).as('rs_status'),
       eb.selectFrom('idempotency_tokens as t').select('t.request_hash')
-        .where('t.account_id', '=', accountId).where('t.operation', '=', 'StartIncident').where('t.token', '=', token).as('prior_hash'),
+        .where('t.account_id', '=', accountId).where('t.operation', '=', 'StartIncident').where('t.token', '=', token)
+        .where('t.created_at', '>=', tokenCutoff).as('prior_hash'),
       eb.selectFrom('idempotency_tokens as t').select('t.response')
-        .where('t.account_id', '=', accountId).where('t.operation', '=', 'StartIncident').where('t.token', '=', token).as('prior_response'),
+        .where('t.account_id', '=', accountId).where('t.operation', '=', 'StartIncident').where('t.token', '=', token)
+        .where('t.created_at', '>=', tokenCutoff).as('prior_response'),
       eb.selectFrom('incidents as i').select('i.arn')
         .where('i.account_id', '=', accountId).where('i.open_dedupe', '=', dedupe).as('open_arn'),
     ])
     .where('p.arn', '=', planArn).where('p.account_id', '=', accountId);
 });
 
-/** Reads the start context of a plan of the account; undefined when the plan is not there. */
-export async function readStartContext(db: Kysely<DB>, accountId: string, planArn: string, token: string | undefined): Promise<StartContext | undefined> {
-  const row = (await read(db, accountId, planArn, token ?? '')).rows[0];
+/**
+ * Reads the start context of a plan of the account; undefined when the plan is not there.
+ * A use of the token older than the token lifetime at `nowMs` is no prior use.
+ */
+export async function readStartContext(
+  db: Kysely<DB>, accountId: string, planArn: string, token: string | undefined, nowMs: number,
+): Promise<StartContext | undefined> {
+  const row = (await read(db, accountId, planArn, token ?? '', nowMs - tokenLifetimeMs)).rows[0];
   if (!row) return undefined;
   const { rs_status, prior_hash, prior_response, open_arn, ...plan } = row;
   return {
@@ -94,7 +101,7 @@ export async function writeNewIncident(database: Database, w: NewIncidentWrite, 
       await upsertTags(trx, w.event.incidentRecordArn, w.tags);
       if (w.token) {
         const claimed = await claim(trx, w.token.use, w.token.hash, w.token.nowMs, w.row.arn);
-        if (!claimed.claimed) throw new TokenUsed(await findPriorUse(trx, w.token.use));
+        if (!claimed.claimed) throw new TokenUsed((await findPriorUse(trx, w.token.use, w.token.nowMs))!);
       }
       return { kind: 'created' } as const;
     });
@@ -155,7 +162,8 @@ const pgStartKnownPlan = { withDedupe: knownPlanSql(true), withoutDedupe: knownP
  * PostgreSQL: a whole StartIncident in one statement (data-modifying CTEs; no BEGIN/COMMIT
  * round trips, atomic by itself), for the plan at `revision`: the duplicate check, the insert
  * with its event and tags, and the token record, which is inserted only with its result, so a
- * reused token fails the whole statement on its key. Undefined on SQLite, where the
+ * reused token fails the whole statement on its key (an expired use holding the key sends the
+ * start to the general path, which replaces it). Undefined on SQLite, where the
  * read-then-write path costs microseconds and needs no such shortcut.
  */
 export async function startWithKnownPlan(
@@ -182,7 +190,12 @@ export async function startWithKnownPlan(
     if (row.joined) return { kind: 'joined', arn: row.joined };
     return { kind: 'other' };
   } catch (err) {
-    if (t && isUniqueViolation(err, 'idempotency_tokens_pk', '')) return { kind: 'replay', prior: await findPriorUse(database.db, t.use) };
+    if (t && isUniqueViolation(err, 'idempotency_tokens_pk', '')) {
+      const prior = await findPriorUse(database.db, t.use, t.nowMs);
+      // No use that still counts: the key is held by an expired one (or was deleted since).
+      // The general path replaces it (src/idempotency/idempotency.ts, once()).
+      return prior ? { kind: 'replay', prior } : { kind: 'other' };
+    }
     throw err;
   }
 }

@@ -93,7 +93,8 @@ export async function update(
 /**
  * Deletes the set and, as AWS documents ("Deleting the replication set deletes all Incident
  * Manager data"), the account's response plans, incidents with their timeline events, related
- * items and findings, and the tags and resource policies of all of them. Children go first.
+ * items and findings, the tags and resource policies of all of them, and the account's
+ * clientToken records. Children go first.
  */
 export async function deleteWithAccountData(db: Kysely<DB>, set: { arn: string; accountId: string }): Promise<void> {
   // Why (PostgreSQL): StartIncident's one-statement path checks the replication set without a
@@ -111,6 +112,8 @@ export async function deleteWithAccountData(db: Kysely<DB>, set: { arn: string; 
     eb('resource_arn', 'in', incidentArns), eb('resource_arn', 'in', planArns), eb('resource_arn', '=', set.arn),
   ])).execute();
   await db.deleteFrom('resource_policies').where('account_id', '=', set.accountId).execute();
+  // The account's clientTokens go too: a retry after the wipe must not replay a deleted resource.
+  await db.deleteFrom('idempotency_tokens').where('account_id', '=', set.accountId).execute();
   await db.deleteFrom('incidents').where('account_id', '=', set.accountId).execute();
   await db.deleteFrom('response_plans').where('account_id', '=', set.accountId).execute();
   await db.deleteFrom('replication_regions').where('set_arn', '=', set.arn).execute();

@@ -119,6 +119,18 @@ describe('the AWS wire', () => {
     })), 'ValidationException', 400, `at 'incidentTemplate.incidentTags' failed to satisfy constraint: ${nul}`);
   });
 
+  test('a string with an unpaired UTF-16 surrogate is a ValidationException naming the member, and nothing is written', async () => {
+    const name = `surrogate-${process.pid}`;
+    const body = JSON.stringify({ name, incidentTemplate: { title: 't\udc00', impact: 1 } });
+    assert.ok(body.includes('"t\\udc00"')); // escaped in the JSON text, as clients send it
+    const res = await rawRequest(s.url, { path: '/createResponsePlan', body, headers: { 'content-type': 'application/json' }, cred: s.credentials });
+    assert.equal(res.status, 400, res.text);
+    assert.equal(res.headers.get('x-amzn-errortype')?.split(':')[0], 'ValidationException');
+    assert.ok(res.json.message.includes("at 'incidentTemplate.title' failed to satisfy constraint: Member must be well-formed Unicode (no unpaired surrogates)"), res.json.message);
+    const list = await s.incidents.send(new ListResponsePlansCommand({}));
+    assert.equal(list.responsePlanSummaries?.some((p) => p.name === name), false);
+  });
+
   test('a timestamp before 1970 or after 9999-12-31T23:59:59.999Z is a ValidationException', async () => {
     const range = 'Member must be a timestamp between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z';
     const plan = await createPlan(s);

@@ -152,4 +152,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('idempotency_tokens_pk', ['account_id', 'operation', 'token'])
     .execute();
+  // For the expiry sweep (deleteExpiredTokens).
+  await db.schema.createIndex('idempotency_tokens_created_at_idx').on('idempotency_tokens').column('created_at').execute();
 }
