@@ -54,4 +54,14 @@ describe('normalizeFilters', () => {
     const err = refusal(() => normalizeFilters([{ key: 'status', condition: { equals: { stringValues: [] } } }], keys));
     assert.equal(err.field, 'filters.1.member.condition');
   });
+
+  test('a key limited to an enum refuses other values, naming them and the valid ones', () => {
+    const enumKeys = { status: ['OPEN', 'RESOLVED'] } as const;
+    assert.deepEqual(normalizeFilters([{ key: 'status', condition: { equals: { stringValues: ['OPEN'] } } }], enumKeys), [
+      { key: 'status', op: 'in', values: ['OPEN'] },
+    ]);
+    const err = refusal(() => normalizeFilters([{ key: 'status', condition: { equals: { stringValues: ['OPEN', 'FOO'] } } }], enumKeys));
+    assert.equal(err.field, 'filters.1.member.condition');
+    assert.match(err.message, /'FOO' is not a value of 'status'; the values are OPEN, RESOLVED/);
+  });
 });

@@ -8,8 +8,11 @@
 import type { Filter } from '../api/models/ssm-incidents.types.js';
 import { ValidationError } from '../errors.js';
 
-/** What a filter key compares: a timestamp (before/after), integers or strings (equals). */
-export type FilterKind = 'time' | 'integer' | 'string';
+/**
+ * What a filter key compares: a timestamp (before/after), integers or strings (equals); a
+ * list of strings means strings limited to those values (an enum such as status).
+ */
+export type FilterKind = 'time' | 'integer' | 'string' | readonly string[];
 
 /** One checked filter. */
 export type Criterion =
@@ -17,7 +20,7 @@ export type Criterion =
   | { key: string; op: 'in'; values: string[] }
   | { key: string; op: 'in'; values: number[] };
 
-const expected: Record<FilterKind, string> = {
+const expected: Record<'time' | 'integer' | 'string', string> = {
   time: 'a before or after condition',
   integer: 'an equals condition with integerValues',
   string: 'an equals condition with stringValues',
@@ -27,10 +30,11 @@ const expected: Record<FilterKind, string> = {
 export function normalizeFilters(filters: Filter[] | undefined, keys: Record<string, FilterKind>): Criterion[] {
   return (filters ?? []).map((filter, i) => {
     const field = `filters.${i + 1}.member`;
-    const kind = Object.hasOwn(keys, filter.key) ? keys[filter.key] : undefined;
-    if (kind === undefined) {
+    const spec = Object.hasOwn(keys, filter.key) ? keys[filter.key] : undefined;
+    if (spec === undefined) {
       throw new ValidationError(`${field}.key`, `Invalid value for filters: unknown filter key '${filter.key}'; the valid keys are ${Object.keys(keys).join(', ')}.`);
     }
+    const kind = Array.isArray(spec) ? 'string' : (spec as Exclude<FilterKind, readonly string[]>);
     const { before, after, equals } = filter.condition;
     const misfit = () => new ValidationError(`${field}.condition`, `Invalid value for filters: the key '${filter.key}' takes ${expected[kind]}.`);
     if (kind === 'time') {
@@ -42,6 +46,11 @@ export function normalizeFilters(filters: Filter[] | undefined, keys: Record<str
     if (!values) throw misfit();
     if (values.length === 0) {
       throw new ValidationError(`${field}.condition`, `Invalid value for filters: the equals condition of key '${filter.key}' needs at least one value.`);
+    }
+    const allowed = Array.isArray(spec) ? (spec as readonly string[]) : undefined;
+    const unknown = allowed && (values as string[]).find((v) => !allowed.includes(v));
+    if (allowed && unknown !== undefined) {
+      throw new ValidationError(`${field}.condition`, `Invalid value for filters: '${unknown}' is not a value of '${filter.key}'; the values are ${allowed.join(', ')}.`);
     }
     return { key: filter.key, op: 'in', values } as Criterion;
   });

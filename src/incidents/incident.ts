@@ -64,7 +64,7 @@ export interface IncidentChanges {
 
 /** The ListIncidentRecords filter keys and what each compares. */
 export const incidentFilterKeys: Record<string, FilterKind> = {
-  creationTime: 'time', resolvedTime: 'time', impact: 'integer', status: 'string', createdBy: 'string',
+  creationTime: 'time', resolvedTime: 'time', impact: 'integer', status: ['OPEN', 'RESOLVED'], createdBy: 'string',
 };
 
 /** The `source` AWS records for incidents started by API without triggerDetails. */

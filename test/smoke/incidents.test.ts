@@ -266,6 +266,7 @@ describe('ListIncidentRecords', () => {
     const bad = (filters: Filter[]) => s.incidents.send(new ListIncidentRecordsCommand({ filters }));
     await expectAwsError(bad([{ key: 'colour', condition: { equals: { stringValues: ['red'] } } }]), 'ValidationException', 400, 'filters');
     await expectAwsError(bad([{ key: 'status', condition: { before: new Date() } }]), 'ValidationException', 400, 'filters');
+    await expectAwsError(bad([{ key: 'status', condition: { equals: { stringValues: ['OPEN', 'FOO'] } } }]), 'ValidationException', 400, "'FOO'");
     await expectAwsError(bad([{ key: 'impact', condition: { equals: { stringValues: ['1'] } } }]), 'ValidationException', 400, 'filters');
     await expectAwsError(bad([{ key: 'creationTime', condition: { equals: { integerValues: [1] } } }]), 'ValidationException', 400, 'filters');
     await expectAwsError(bad([{ key: 'creationTime', condition: { before: new Date(), after: new Date() } as any }]), 'ValidationException', 400, 'filters');
