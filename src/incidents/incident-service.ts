@@ -189,7 +189,8 @@ export class IncidentService {
       const patch: Updateable<IncidentsTable> = { last_modified_at: now.getTime(), last_modified_by: actor.principalArn };
       for (const { attributeName: name, newValue } of diff) {
         if (name === 'chatChannel') patch.chat_channel = store.json(newValue);
-        else if (name === 'notificationTargets') patch.notification_targets = store.json(newValue);
+        // An empty list means "none", stored as absent, as a plan without targets leaves it.
+        else if (name === 'notificationTargets') patch.notification_targets = (newValue as unknown[]).length ? store.json(newValue) : null;
         else if (name === 'status') {
           const status = newValue as Incident['status'];
           patch.status = status;

@@ -134,6 +134,8 @@ describe('incident records', () => {
     assert.ok(r.creationTime!.getTime() < r.lastModifiedTime!.getTime());
     const events = (await s.incidents.send(new ListTimelineEventsCommand({ incidentRecordArn: arn }))).eventSummaries!;
     assert.deepEqual(events.map((e) => e.eventType), ['SSM Incident Record Update', 'SSM Incident Trigger']);
+    await s.incidents.send(new UpdateIncidentRecordCommand({ arn, notificationTargets: [] }));
+    assert.equal((await get(arn)).notificationTargets, undefined, 'an empty list clears the targets, as a plan without targets leaves them');
   });
 
   test('a retried UpdateIncidentRecord with the same clientToken applies once; other input with that token is ConflictException', async () => {
