@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely';
 import { parseIncidentsArn } from '../arn/arn.js';
 import type { Database } from '../db/database.js';
 import type { DB } from '../db/schema.js';
-import { NotFoundError } from '../errors.js';
+import { NotFoundError, ValidationError } from '../errors.js';
 import { decodePageToken, toPage } from '../db/page-token.js';
 import { requireReplicationSet } from '../replication-sets/replication-set-guard.js';
 import { findOne as findPlan } from '../response-plans/response-plan-store.js';
@@ -57,7 +57,10 @@ export class ResourcePolicyService {
 /** Only response plans of the caller's account carry resource policies. */
 async function requirePlan(db: Kysely<DB>, accountId: string, resourceArn: string): Promise<void> {
   const parsed = parseIncidentsArn(resourceArn);
-  const plan = parsed?.kind === 'response-plan' && parsed.account === accountId ? await findPlan(db, resourceArn) : undefined;
+  if (parsed && parsed.kind !== 'response-plan') {
+    throw new ValidationError('resourceArn', `Invalid value for resourceArn: resource policies attach to response plans, not to a ${parsed.kind} (${resourceArn}).`);
+  }
+  const plan = parsed?.account === accountId ? await findPlan(db, resourceArn) : undefined;
   if (!plan || plan.accountId !== accountId) {
     throw new NotFoundError('RESPONSE_PLAN', resourceArn, `Response plan ${resourceArn} not found.`);
   }

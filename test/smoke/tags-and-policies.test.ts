@@ -133,9 +133,12 @@ describe('resource policies', () => {
     await s.incidents.send(new DeleteResourcePolicyCommand({ resourceArn: planArn, policyId }));
   });
 
-  test('answers ResourceNotFoundException for anything but the caller\'s own response plan', async () => {
+  test('answers ResourceNotFoundException for a plan that is not the caller\'s, and ValidationException for what is not a plan', async () => {
     const { incidentRecordArn } = await s.incidents.send(new StartIncidentCommand({ responsePlanArn: planArn }));
-    const others = [`arn:aws:ssm-incidents::${A}:response-plan/nope`, planArn.replace(A, '444455556666'), incidentRecordArn!];
+    await expectAwsError(s.incidents.send(new PutResourcePolicyCommand({ resourceArn: incidentRecordArn!, policy: policy('x') })),
+      'ValidationException', 400, 'resource policies attach to response plans');
+    await expectAwsError(s.incidents.send(new GetResourcePoliciesCommand({ resourceArn: incidentRecordArn! })), 'ValidationException', 400, 'resourceArn');
+    const others = [`arn:aws:ssm-incidents::${A}:response-plan/nope`, planArn.replace(A, '444455556666')];
     for (const resourceArn of others) {
       await expectAwsError(s.incidents.send(new PutResourcePolicyCommand({ resourceArn, policy: policy('x') })), 'ResourceNotFoundException', 404, resourceArn);
       await expectAwsError(s.incidents.send(new GetResourcePoliciesCommand({ resourceArn })), 'ResourceNotFoundException', 404, resourceArn);
