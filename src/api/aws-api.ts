@@ -67,12 +67,6 @@ export class AwsApi {
     }
   }
 
-  /** True when the request looks like an AWS API call this dispatcher should answer. */
-  claims(req: RawRequest): boolean {
-    if (req.headers['x-amz-target'] || req.headers.authorization || /X-Amz-Algorithm=/i.test(req.query)) return true;
-    return this.rest.some((s) => s.rest!.route(req) !== undefined);
-  }
-
   /**
    * Handles one AWS request end to end; never throws. `early` is an error found while
    * reading the request (body too large): it is answered in the service's error shape.

@@ -4,46 +4,22 @@
  * discipline that also survives power loss is described in src/db/sqlite.ts and BENCHMARKS.md.)
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { CreateResponsePlanCommand, GetIncidentRecordCommand, SSMIncidentsClient, StartIncidentCommand } from '@aws-sdk/client-ssm-incidents';
+import { startServerProcess, stopServerProcess } from '../helpers/server-process.js';
 import { freshDatabaseEnv } from '../helpers/server.js';
 
-const root = new URL('../..', import.meta.url).pathname;
 const credentials = { accessKeyId: 'AKIADURABILITYTEST01', secretAccessKey: 'durability-secret' };
-const children: ChildProcess[] = [];
 const dirs: string[] = [];
-after(() => {
-  children.forEach((c) => c.exitCode === null && c.kill('SIGKILL'));
-  dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
-});
+after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-function serve(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [join(root, 'bin/tocsin.js'), 'serve'], {
-    env: {
-      PATH: process.env.PATH, TOCSIN_PORT: '0', TOCSIN_LOG_LEVEL: 'warn', TOCSIN_ACCOUNT_ID: '111122223333',
-      TOCSIN_ACCESS_KEY_ID: credentials.accessKeyId, TOCSIN_SECRET_ACCESS_KEY: credentials.secretAccessKey, ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no start:\n${out}`)), 30_000);
-    child.stderr!.on('data', (d) => (out += d));
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, url: m[1] });
-      }
-    });
-  });
-}
+/** A server with fixed root credentials, so the restarted one accepts the same client. */
+const serve = (env: Record<string, string>) => startServerProcess({
+  TOCSIN_ACCOUNT_ID: '111122223333', TOCSIN_ACCESS_KEY_ID: credentials.accessKeyId, TOCSIN_SECRET_ACCESS_KEY: credentials.secretAccessKey, ...env,
+});
 
 test('every incident acknowledged before a SIGKILL is there after the restart', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'tocsin-durable-'));
@@ -77,7 +53,6 @@ test('every incident acknowledged before a SIGKILL is there after the restart', 
     assert.equal(got.incidentRecord?.arn, arn);
   }
   again.destroy();
-  second.child.kill('SIGTERM');
-  await new Promise((r) => second.child.once('exit', r));
+  assert.equal(await stopServerProcess(second), 0);
   await drop();
 });

@@ -4,7 +4,7 @@
  * set, keeps all of it across restarts, and stops cleanly on SIGTERM.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,57 +12,13 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, test } from 'node:test';
 import { ListReplicationSetsCommand, SSMIncidentsClient } from '@aws-sdk/client-ssm-incidents';
+import { root, startServerProcess, stopServerProcess } from '../helpers/server-process.js';
 import { freshDatabaseEnv } from '../helpers/server.js';
 
-const root = new URL('../..', import.meta.url).pathname;
 const dirs: string[] = [];
-const children: ChildProcess[] = [];
-after(() => {
-  children.forEach((c) => c.exitCode === null && c.kill('SIGKILL'));
-  dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
-});
-
-interface Started {
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-}
-
-/** Starts `node bin/tocsin.js serve` and waits for its "listening on" line. */
-function serve(env: Record<string, string>): Promise<Started> {
-  const child = spawn(process.execPath, [join(root, 'bin/tocsin.js'), 'serve'], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, TOCSIN_PORT: '0', TOCSIN_LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 30_000);
-    const check = () => {
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m && /aws --endpoint-url/.test(out)) {
-        clearTimeout(timer);
-        resolve({ child, url: m[1], output: () => out });
-      }
-    };
-    child.stdout!.on('data', check);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${code}:\n${out}`));
-    });
-  });
-}
-
-/** Sends SIGTERM and resolves with the exit code. */
-function stop(s: Started): Promise<number | null> {
-  s.child.removeAllListeners('exit');
-  return new Promise((resolve) => {
-    s.child.once('exit', (code) => resolve(code));
-    s.child.kill('SIGTERM');
-  });
-}
+after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const serve = startServerProcess;
+const stop = stopServerProcess;
 
 function credentialsFrom(file: string) {
   const text = readFileSync(file, 'utf8');
