@@ -28,8 +28,8 @@ export async function serve(): Promise<number> {
     }
     return 1;
   }
-  printBanner(app);
-  return new Promise<number>((resolve) => {
+  // Handlers first, banner second: whoever reads the banner may signal at once.
+  const stopped = new Promise<number>((resolve) => {
     let stopping = false;
     const stop = async (signal: string) => {
       if (stopping) return;
@@ -42,6 +42,8 @@ export async function serve(): Promise<number> {
     process.once('SIGINT', () => void stop('SIGINT'));
     process.once('SIGTERM', () => void stop('SIGTERM'));
   });
+  printBanner(app);
+  return stopped;
 }
 
 function printBanner(app: App): void {
