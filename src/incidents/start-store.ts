@@ -16,6 +16,7 @@ import { referenceKeys, type TimelineEvent } from '../timeline/timeline-event.js
 import * as timeline from '../timeline/timeline-store.js';
 import { requireReplicationSet } from '../replication-sets/replication-set-guard.js';
 import { incidentColumns, insertUnlessOpenDuplicate } from './incident-store.js';
+import { PgStartBatcher } from './pg-start-batch.js';
 
 /** What the read found; undefined members were not there. */
 export interface StartContext {
@@ -170,6 +171,15 @@ export async function startWithKnownPlan(
   database: Database, w: NewIncidentWrite, plan: { arn: string; revision: string },
 ): Promise<KnownPlanOutcome | undefined> {
   if (database.dialect !== 'postgres') return undefined;
+  let batcher = batchers.get(database);
+  if (!batcher) batchers.set(database, (batcher = new PgStartBatcher(database, startOne)));
+  return batcher.submit(w, plan);
+}
+
+const batchers = new WeakMap<Database, PgStartBatcher>();
+
+/** One start in one statement (the batcher's path for a batch of one, and its fallback). */
+async function startOne(database: Database, w: NewIncidentWrite, plan: { arn: string; revision: string }): Promise<KnownPlanOutcome> {
   const e = w.event;
   const t = w.token;
   const values = [
