@@ -90,14 +90,20 @@ export class IncidentService {
    * Plans by ARN with their revision, for StartIncident's one-statement path (PostgreSQL): the
    * statement itself checks the revision, so a plan changed by any node is never used stale.
    */
-  private readonly plans = new Map<string, { plan: ResponsePlan; revision: string }>();
+  private readonly plans = new Map<string, { plan: ResponsePlan; revision: string; snapshot: string }>();
 
   /** Turns a plan row into the domain value and keeps it for the next start. */
   private remember(row: StartContext['plan']): ResponsePlan {
     const plan = plans.toResponsePlan(row);
     if (this.plans.size >= 1000) this.plans.clear();
-    this.plans.set(plan.arn, { plan, revision: row.revision });
+    this.plans.set(plan.arn, { plan, revision: row.revision, snapshot: JSON.stringify(plan) });
     return plan;
+  }
+
+  /** The plan as JSON for an incident's snapshot (serialized once per plan revision held). */
+  private snapshotOf(plan: ResponsePlan): string {
+    const held = this.plans.get(plan.arn);
+    return held?.plan === plan ? held.snapshot : JSON.stringify(plan);
   }
 
   /** Everything a new incident writes: the row with the plan's snapshot, the trigger event, tags, token. */
@@ -106,7 +112,7 @@ export class IncidentService {
   ): NewIncidentWrite {
     return {
       // The record keeps the whole plan as it is now: later plan edits do not reach it.
-      row: store.toRow(incident, JSON.stringify(plan)),
+      row: store.toRow(incident, this.snapshotOf(plan)),
       event: this.triggerEvent(actor, plan, req, incident, now),
       tags: plan.incidentTemplate.incidentTags ?? {},
       token: use.token ? { use, hash, nowMs: now.getTime() } : undefined,
