@@ -13,9 +13,8 @@
 import { CompiledQuery } from 'kysely';
 import { isUniqueViolation } from '../db/constraint-errors.js';
 import type { Database } from '../db/database.js';
-import { referenceKeys } from '../timeline/timeline-event.js';
 import { incidentColumns } from './incident-store.js';
-import type { KnownPlanOutcome, NewIncidentWrite } from './start-store.js';
+import { startValues, type KnownPlanOutcome, type NewIncidentWrite } from './start-store.js';
 
 type Plan = { arn: string; revision: string };
 type Single = (database: Database, w: NewIncidentWrite, plan: Plan) => Promise<KnownPlanOutcome>;
@@ -129,18 +128,6 @@ export class PgStartBatcher {
 /** The batch as one array per input column, in inputColumns order. */
 function arrays(batch: Entry[]): unknown[][] {
   const cols: unknown[][] = inputColumns.map(() => []);
-  for (const { w, plan } of batch) {
-    const e = w.event;
-    const t = w.token;
-    const values = [
-      ...incidentColumns.map((c) => w.row[c] ?? null),
-      e.eventId, e.eventType, e.eventTime.getTime(), e.eventUpdatedTime.getTime(), e.eventData,
-      e.eventReferences ? JSON.stringify(e.eventReferences) : null, referenceKeys(e.eventReferences),
-      JSON.stringify(w.tags),
-      t?.use.accountId ?? '', t?.use.operation ?? '', t?.use.token ?? '', t?.hash ?? '', t?.nowMs ?? 0,
-      plan.arn, plan.revision,
-    ];
-    values.forEach((v, k) => cols[k]!.push(v));
-  }
+  for (const { w, plan } of batch) startValues(w, plan).forEach((v, k) => cols[k]!.push(v));
   return cols;
 }

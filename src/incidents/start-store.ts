@@ -138,7 +138,7 @@ function knownPlanSql(withDedupe: boolean): string {
   return `WITH rs AS (
   SELECT 1 FROM replication_sets WHERE account_id = $${accountParam} AND status <> 'DELETING'
 ), pl AS (
-  SELECT 1 FROM response_plans WHERE arn = $${n + 15} AND revision = $${n + 16}
+  SELECT 1 FROM response_plans WHERE arn = $${n + 14} AND revision = $${n + 15}
 ), op AS (
   ${op}
 ), ins AS (
@@ -149,11 +149,11 @@ function knownPlanSql(withDedupe: boolean): string {
   SELECT $${n + 1}, ins.arn, ${params(n + 2, 6)} FROM ins
 ), tg AS (
   INSERT INTO tags (resource_arn, tag_key, tag_value)
-  SELECT ins.arn, t.k, t.v FROM ins, unnest($${n + 8}::text[], $${n + 9}::text[]) AS t(k, v)
+  SELECT ins.arn, t.key, t.value FROM ins, jsonb_each_text($${n + 8}::jsonb) AS t
 ), tok AS (
   INSERT INTO idempotency_tokens (account_id, operation, token, request_hash, response, created_at)
-  SELECT $${n + 10}, $${n + 11}, $${n + 12}, $${n + 13}, to_json(x.arn)::text, $${n + 14}
-  FROM (SELECT arn FROM ins UNION ALL SELECT op.arn FROM op, rs, pl) AS x WHERE $${n + 12}::text <> '' LIMIT 1
+  SELECT $${n + 9}, $${n + 10}, $${n + 11}, $${n + 12}, to_json(x.arn)::text, $${n + 13}
+  FROM (SELECT arn FROM ins UNION ALL SELECT op.arn FROM op, rs, pl) AS x WHERE $${n + 11}::text <> '' LIMIT 1
 )
 SELECT (SELECT arn FROM ins) AS created, (SELECT op.arn FROM op, rs, pl) AS joined, EXISTS (SELECT 1 FROM pl) AS plan_ok`;
 }
@@ -178,18 +178,27 @@ export async function startWithKnownPlan(
 
 const batchers = new WeakMap<Database, PgStartBatcher>();
 
-/** One start in one statement (the batcher's path for a batch of one, and its fallback). */
-async function startOne(database: Database, w: NewIncidentWrite, plan: { arn: string; revision: string }): Promise<KnownPlanOutcome> {
+/**
+ * The parameters of one start, in the order both PostgreSQL start statements take them: the
+ * incident's columns, its trigger event, its tags as JSON, the token claim, the plan revision.
+ */
+export function startValues(w: NewIncidentWrite, plan: { arn: string; revision: string }): unknown[] {
   const e = w.event;
   const t = w.token;
-  const values = [
+  return [
     ...incidentColumns.map((c) => w.row[c] ?? null),
     e.eventId, e.eventType, e.eventTime.getTime(), e.eventUpdatedTime.getTime(), e.eventData,
     e.eventReferences ? JSON.stringify(e.eventReferences) : null, referenceKeys(e.eventReferences),
-    Object.keys(w.tags), Object.values(w.tags),
+    JSON.stringify(w.tags),
     t?.use.accountId ?? '', t?.use.operation ?? '', t?.use.token ?? '', t?.hash ?? '', t?.nowMs ?? 0,
     plan.arn, plan.revision,
   ];
+}
+
+/** One start in one statement (the batcher's path for a batch of one, and its fallback). */
+async function startOne(database: Database, w: NewIncidentWrite, plan: { arn: string; revision: string }): Promise<KnownPlanOutcome> {
+  const values = startValues(w, plan);
+  const t = w.token;
   try {
     const result = await database.writeSingle((db) =>
       db.executeQuery<{ created: string | null; joined: string | null; plan_ok: boolean }>(CompiledQuery.raw(
