@@ -8,21 +8,6 @@ import type {
 import { parseArn } from '../arn/arn.js';
 import { ValidationError } from '../errors.js';
 
-/** A stored response plan. */
-export interface ResponsePlan {
-  arn: string;
-  accountId: string;
-  name: string;
-  displayName?: string;
-  incidentTemplate: IncidentTemplate;
-  chatChannel?: ChatChannel;
-  engagements?: string[];
-  actions?: Action[];
-  integrations?: Integration[];
-  createdAt: Date;
-  updatedAt: Date;
-}
-
 /** The parts of a plan a caller sets (everything but identity and times). */
 export interface ResponsePlanFields {
   displayName?: string;
@@ -31,6 +16,15 @@ export interface ResponsePlanFields {
   engagements?: string[];
   actions?: Action[];
   integrations?: Integration[];
+}
+
+/** A stored response plan. */
+export interface ResponsePlan extends ResponsePlanFields {
+  arn: string;
+  accountId: string;
+  name: string;
+  createdAt: Date;
+  updatedAt: Date;
 }
 
 /** A plan to create: its name, fields and resource tags. */
