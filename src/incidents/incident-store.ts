@@ -88,7 +88,7 @@ export const incidentColumns = [
 const insertIfNoOpenDuplicate = prepared(incidentColumns.length, (db, ...values: unknown[]) => db
   .insertInto('incidents')
   .values(Object.fromEntries(incidentColumns.map((c, i) => [c, values[i]])) as Insertable<IncidentsTable>)
-  .onConflict((oc) => oc.columns(['account_id', 'open_dedupe']).doNothing()));
+  .onConflict((oc) => oc.columns(['account_id', 'open_dedupe']).where('open_dedupe', 'is not', null).doNothing()));
 
 /**
  * Inserts the incident unless an OPEN incident of the account holds its dedupe string

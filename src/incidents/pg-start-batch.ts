@@ -41,13 +41,14 @@ const batchSql = `WITH i AS (
   SELECT i.ord,
     EXISTS (SELECT 1 FROM response_plans p WHERE p.arn = i.plan_arn AND p.revision = i.revision) AS plan_ok,
     EXISTS (SELECT 1 FROM replication_sets r WHERE r.account_id = i.account_id AND r.status <> 'DELETING') AS rs_ok,
-    (SELECT x.arn FROM incidents x WHERE x.account_id = i.account_id AND x.open_dedupe = i.open_dedupe) AS open_arn
+    CASE WHEN i.open_dedupe IS NOT NULL THEN
+      (SELECT x.arn FROM incidents x WHERE x.account_id = i.account_id AND x.open_dedupe = i.open_dedupe) END AS open_arn
   FROM i
 ), ins AS (
   INSERT INTO incidents (${incidentColumns.join(', ')})
   SELECT ${incidentColumns.map((c) => `i.${c}`).join(', ')} FROM i JOIN chk USING (ord)
   WHERE chk.plan_ok AND chk.rs_ok AND chk.open_arn IS NULL ORDER BY i.ord
-  ON CONFLICT (account_id, open_dedupe) DO NOTHING RETURNING arn
+  ON CONFLICT (account_id, open_dedupe) WHERE open_dedupe IS NOT NULL DO NOTHING RETURNING arn
 ), ev AS (
   INSERT INTO timeline_events (event_id, incident_arn, event_type, event_time, event_updated_time, event_data, event_references, event_reference_keys)
   SELECT i.ev_id, i.arn, i.ev_type, i.ev_time, i.ev_updated, i.ev_data, i.ev_refs, i.ev_ref_keys FROM i JOIN ins ON ins.arn = i.arn

@@ -143,7 +143,7 @@ function knownPlanSql(withDedupe: boolean): string {
   ${op}
 ), ins AS (
   INSERT INTO incidents (${incidentColumns.join(', ')}) SELECT ${params(1, n)} FROM rs, pl WHERE NOT EXISTS (SELECT 1 FROM op)
-  ON CONFLICT (account_id, open_dedupe) DO NOTHING RETURNING arn
+  ON CONFLICT (account_id, open_dedupe) WHERE open_dedupe IS NOT NULL DO NOTHING RETURNING arn
 ), ev AS (
   INSERT INTO timeline_events (event_id, incident_arn, event_type, event_time, event_updated_time, event_data, event_references, event_reference_keys)
   SELECT $${n + 1}, ins.arn, ${params(n + 2, 6)} FROM ins

@@ -4,9 +4,10 @@ import { after, before, describe, test } from 'node:test';
 import {
   GetIncidentRecordCommand, ListRelatedItemsCommand, ListTimelineEventsCommand, UpdateIncidentRecordCommand,
 } from '@aws-sdk/client-ssm-incidents';
+import { sql } from 'kysely';
 import { expectAwsError } from '../helpers/expect-aws-error.js';
 import { createPlan, startIncident } from '../helpers/incident-fixtures.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { onPostgres, startTestServer, type TestServer } from '../helpers/server.js';
 
 describe('StartIncident dedupe', () => {
   let s: TestServer;
@@ -87,5 +88,30 @@ describe('StartIncident dedupe', () => {
     assert.deepEqual(await incidentsOf(plan), [{ arn: arns[0], status: 'OPEN' }]);
     const events = await s.app.database.db.selectFrom('timeline_events').select('event_id').where('incident_arn', '=', arns[0]!).execute();
     assert.equal(events.length, 1);
+  });
+
+  test('the dedupe lookup reads the dedupe index, not every incident of the account, even without statistics', async () => {
+    const db = s.app.database.db;
+    const lookup = 'SELECT arn FROM incidents WHERE account_id = $1 AND open_dedupe = $2';
+    let plan: string;
+    if (onPostgres) {
+      // A prepared statement's generic plan, as the pool's named statements use after five runs.
+      plan = await db.connection().execute(async (c) => {
+        await sql`SET plan_cache_mode = force_generic_plan`.execute(c);
+        await sql.raw(`PREPARE dedupe_lookup(text, text) AS ${lookup}`).execute(c);
+        try {
+          const rows = (await sql.raw<{ 'QUERY PLAN': string }>(`EXPLAIN EXECUTE dedupe_lookup('a', 'b')`).execute(c)).rows;
+          return rows.map((r) => r['QUERY PLAN']).join('\n');
+        } finally {
+          await sql`DEALLOCATE dedupe_lookup`.execute(c);
+          await sql`RESET plan_cache_mode`.execute(c);
+        }
+      });
+      assert.match(plan, /incidents_open_dedupe_key/);
+    } else {
+      const rows = (await sql.raw<{ detail: string }>(`EXPLAIN QUERY PLAN ${lookup.replace(/\$\d/g, "'x'")}`).execute(db)).rows;
+      plan = rows.map((r) => r.detail).join('\n');
+      assert.match(plan, /\(account_id=\? AND open_dedupe=\?\)/);
+    }
   });
 });
