@@ -12,8 +12,30 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const specDir = process.env.TOCSIN_SPEC_DIR ?? join(root, '..', 'shared', 'spec');
 const outDir = join(root, 'src', 'api', 'models');
 
-/** Services Tocsin serves (add one here, run the script, commit the output). */
-const services = ['ssm-incidents', 'ssm-contacts'];
+/**
+ * Services Tocsin serves (add one here, run the script, commit the output). `operations`
+ * keeps only those operations and the shapes they reach (large models of which Tocsin serves a
+ * subset); an operation left out answers as unknown, as AWS answers an unknown Action.
+ */
+const services: { name: string; operations?: string[] }[] = [
+  { name: 'ssm-incidents' },
+  { name: 'ssm-contacts' },
+  {
+    name: 'iam',
+    operations: [
+      'CreateUser', 'GetUser', 'ListUsers', 'DeleteUser', 'TagUser', 'UntagUser', 'ListUserTags',
+      'CreateAccessKey', 'ListAccessKeys', 'UpdateAccessKey', 'DeleteAccessKey', 'GetAccessKeyLastUsed',
+      'CreateRole', 'GetRole', 'ListRoles', 'DeleteRole', 'UpdateAssumeRolePolicy', 'TagRole', 'UntagRole', 'ListRoleTags',
+      'CreatePolicy', 'GetPolicy', 'GetPolicyVersion', 'ListPolicies', 'CreatePolicyVersion', 'DeletePolicyVersion',
+      'ListPolicyVersions', 'SetDefaultPolicyVersion', 'DeletePolicy',
+      'AttachUserPolicy', 'DetachUserPolicy', 'AttachRolePolicy', 'DetachRolePolicy',
+      'ListAttachedUserPolicies', 'ListAttachedRolePolicies',
+      'PutUserPolicy', 'GetUserPolicy', 'DeleteUserPolicy', 'ListUserPolicies',
+      'PutRolePolicy', 'GetRolePolicy', 'DeleteRolePolicy', 'ListRolePolicies',
+    ],
+  },
+  { name: 'sts', operations: ['GetCallerIdentity', 'AssumeRole', 'GetAccessKeyInfo'] },
+];
 
 type Json = Record<string, any>;
 
@@ -82,10 +104,30 @@ function genTypes(service: string, model: Json): string {
   return lines.join('\n') + '\n';
 }
 
-for (const service of services) {
+/** Keeps the listed operations and every shape they reach. */
+function subset(model: Json, operations: string[]): void {
+  const ops: Json = {};
+  for (const name of operations) {
+    if (!model.operations[name]) throw new Error(`${model.metadata.uid}: no operation ${name}`);
+    ops[name] = model.operations[name];
+  }
+  const keep = new Set<string>();
+  const visit = (name: string) => {
+    if (keep.has(name)) return;
+    keep.add(name);
+    const s = model.shapes[name];
+    for (const ref of [...Object.values((s.members ?? {}) as Json), s.member, s.key, s.value]) if (ref) visit(ref.shape);
+  };
+  for (const op of Object.values(ops)) for (const ref of [op.input, op.output, ...(op.errors ?? [])]) if (ref) visit(ref.shape);
+  model.operations = ops;
+  model.shapes = Object.fromEntries(Object.entries(model.shapes as Json).filter(([name]) => keep.has(name)));
+}
+
+for (const { name: service, operations } of services) {
   const file = readdirModel(service);
   const model = strip(JSON.parse(readFileSync(file, 'utf8')));
   delete model.version;
+  if (operations) subset(model, operations);
   writeFileSync(join(outDir, `${service}.model.json`), JSON.stringify(model) + '\n');
   writeFileSync(join(outDir, `${service}.types.ts`), genTypes(service, model));
   console.log(`${service}: ${Object.keys(model.operations).length} operations, ${Object.keys(model.shapes).length} shapes`);

@@ -6,6 +6,18 @@
 /** Base class of every error the domain means to show to a caller. */
 export abstract class DomainError extends Error {
   abstract readonly kind: string;
+  /**
+   * The service's own error shape for this error when the kind alone does not pick it
+   * (IAM's DeleteConflictException, MalformedPolicyDocumentException, ...). Used only when the
+   * operation's model has that shape; set it with `as()`.
+   */
+  shape?: string;
+
+  /** Names the model's error shape: `throw new ConflictError(msg).as('DeleteConflictException')`. */
+  as(shape: string): this {
+    this.shape = shape;
+    return this;
+  }
 }
 
 /** Input broke a rule; `field` names the member (dotted path as AWS prints it). */

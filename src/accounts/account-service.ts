@@ -80,7 +80,7 @@ export class AccountService {
     if (this.cache.has(accessKeyId)) return this.cache.get(accessKeyId) ?? undefined;
     const row = await store.findAccessKey(this.database.db, accessKeyId);
     const entry = row && row.status === 'Active'
-      ? { secret: { secretAccessKey: row.secret_access_key }, caller: { accountId: row.account_id, principalArn: row.principal_arn, accessKeyId } }
+      ? { secret: { secretAccessKey: row.secret_access_key }, caller: { accountId: row.account_id, principalArn: row.principal_arn, accessKeyId, kind: 'root' as const, userId: row.account_id } }
       : null;
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(accessKeyId, entry);

@@ -31,6 +31,7 @@ const alwaysAllowed = new Set([
  */
 export function toAwsError(err: unknown, model: ServiceModel | undefined, operation: string | undefined): AwsError {
   const mapped = classify(err, model?.metadata.serviceId === 'SSM Contacts' ? 'ssm-contacts' : (model?.metadata.signingName ?? ''));
+  if (err instanceof DomainError && err.shape && model?.shapes[err.shape]) mapped.name = err.shape;
   if (model && operation && !(err instanceof AuthenticationError) && !(err instanceof ProtocolError)) {
     const op = model.operations[operation];
     const listed = op?.errors?.some((e) => e.shape === mapped.name);

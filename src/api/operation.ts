@@ -7,9 +7,23 @@ import type { AppServices } from '../app-context.js';
 /** Who is calling: resolved from the verified Signature V4 credentials. */
 export interface Caller {
   accountId: string;
-  /** ARN of the principal (arn:aws:iam::ACCOUNT:root for root credentials). */
+  /**
+   * ARN of the principal: arn:aws:iam::ACCOUNT:root (root credentials),
+   * arn:aws:iam::ACCOUNT:user/PATH/NAME (a user's key), or
+   * arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION (temporary credentials from AssumeRole).
+   */
   principalArn: string;
   accessKeyId: string;
+  kind: 'root' | 'user' | 'assumed-role';
+  /** IAM's unique id as GetCallerIdentity reports it: the account id for root, AIDA... for a user, AROA...:SESSION for a role session. */
+  userId: string;
+  /** kind 'user': the user's name (aws:username). */
+  userName?: string;
+  /** kind 'assumed-role': the role, its name, the session name and when the credentials expire. */
+  roleArn?: string;
+  roleName?: string;
+  sessionName?: string;
+  expiresAt?: Date;
 }
 
 /** Everything a handler may use besides its input. */
