@@ -8,19 +8,20 @@ import type { AppServices } from '../app-context.js';
 import { DomainError, ProtocolError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../time/clock.js';
-import { toAwsError } from './aws-errors.js';
+import { toAwsError, type AwsError } from './aws-errors.js';
 import type { ServiceModel } from './model.js';
 import type { Caller, OperationHandler, RequestContext } from './operation.js';
 import type { RawRequest, RawResponse } from './protocols/http-request.js';
 import { JsonRpcProtocol } from './protocols/json-rpc.js';
+import { isFormRequest, QueryProtocol, readQueryParams, type QueryParams } from './protocols/query.js';
 import { RestJsonProtocol } from './protocols/rest-json.js';
 import { compileInput, compileOutput } from './shape-codec.js';
-import { verifySignature, type SecretLookup } from './sigv4.js';
+import { signingServiceOf, verifySignature, type SecretLookup } from './sigv4.js';
 
 /** One served AWS service: its model and one handler per operation it implements. */
 export interface ServiceDefinition {
   model: ServiceModel;
-  /** Smithy namespace used in error `__type` (json protocols). */
+  /** Smithy namespace used in error `__type` (json protocols; any string for query). */
   namespace: string;
   handlers: Record<string, OperationHandler>;
 }
@@ -45,24 +46,48 @@ interface Served {
   def: ServiceDefinition;
   rest?: RestJsonProtocol;
   json?: JsonRpcProtocol;
+  query?: QueryProtocol;
+  /** Regions a signature may be scoped to. */
+  regions: string[];
 }
 
-type Encoder = Pick<RestJsonProtocol, 'writeError'>;
+/** Encodes errors in a protocol's shape. */
+interface Encoder {
+  writeError(error: AwsError, requestId: string): RawResponse;
+}
+
+/** What routing found out about a request so far; the error path encodes with it. */
+interface Call {
+  served?: Served;
+  operation?: string;
+  encoder?: Encoder;
+}
+
+/**
+ * The region global services (IAM, STS) are signed for: the SDKs and the aws CLI sign IAM for
+ * us-east-1 (and STS for it on the global endpoint) whatever region they are configured with.
+ */
+const GLOBAL_REGION = 'us-east-1';
 
 /** Dispatches AWS requests to handlers. */
 export class AwsApi {
   private readonly rest: Served[] = [];
   private readonly byTarget = new Map<string, Served>();
+  /** Query services by the service name of their credential scope (iam, sts). */
+  private readonly byScope = new Map<string, Served>();
   private readonly inputs = new Map<string, (v: unknown) => any>();
   private readonly outputs = new Map<string, (v: unknown) => any>();
 
   constructor(private readonly opts: AwsApiOptions) {
     for (const def of opts.services) {
-      const protocol = def.model.metadata.protocol;
-      if (protocol === 'rest-json') this.rest.push({ def, rest: new RestJsonProtocol(def.model) });
+      const { protocol, globalEndpoint } = def.model.metadata;
+      const regions = globalEndpoint && opts.region !== GLOBAL_REGION ? [opts.region, GLOBAL_REGION] : [opts.region];
+      if (protocol === 'rest-json') this.rest.push({ def, regions, rest: new RestJsonProtocol(def.model) });
       else if (protocol === 'json') {
         const json = new JsonRpcProtocol(def.model, def.namespace);
-        this.byTarget.set(json.targetPrefix, { def, json });
+        this.byTarget.set(json.targetPrefix, { def, regions, json });
+      } else if (protocol === 'query') {
+        this.byScope.set(signingName(def), { def, regions, query: new QueryProtocol(def.model) });
       } else throw new Error(`protocol ${protocol} is not supported`);
     }
   }
@@ -73,69 +98,111 @@ export class AwsApi {
    */
   async handle(req: RawRequest, early?: Error): Promise<RawResponse> {
     const requestId = randomUUID();
-    let served: Served | undefined;
-    let operation: string | undefined;
-    let encoder: Encoder | undefined;
+    const call: Call = {};
     try {
-      let input: Record<string, unknown>;
-      let caller: Caller;
-      const target = header(req, 'x-amz-target');
-      if (target) {
-        served = this.byTarget.get(target.slice(0, target.lastIndexOf('.')));
-        if (!served) throw new ProtocolError('UnknownOperationException', 400, `Unknown operation ${target}`);
-        encoder = served.json!;
-        operation = served.json!.route(target);
-        if (!operation || req.method !== 'POST') throw new ProtocolError('UnknownOperationException', 400, `Unknown operation ${target}`);
-        if (early) throw early;
-        caller = await this.authenticate(req, served);
-        input = served.json!.readInput(req);
-      } else {
-        let match: { operation: string; labels: Record<string, string> } | undefined;
-        for (const s of this.rest) {
-          match = s.rest!.route(req);
-          if (match) {
-            served = s;
-            break;
-          }
-        }
-        served ??= this.rest[0];
-        encoder = served?.rest;
-        if (early) throw early;
-        if (!match || !served) throw new ProtocolError('UnknownOperationException', 404, `Unknown operation ${req.method} ${req.path}`);
-        operation = match.operation;
-        caller = await this.authenticate(req, served);
-        input = served.rest!.readInput(operation, req, match.labels);
-      }
+      const { caller, input } = await this.open(req, early, call);
+      const served = call.served!;
+      const operation = call.operation!;
       const handler = served.def.handlers[operation];
       if (!handler) throw new ProtocolError('UnknownOperationException', 400, `Operation ${operation} is not implemented by Tocsin`);
       const validated = this.inputCodec(served, operation)(input);
       const ctx: RequestContext = {
         requestId, caller, services: this.opts.appServices, region: this.opts.region, operation,
       };
+      // Authorization of ctx.caller for `operation` on `validated` goes here: after input
+      // validation (bad input is a 400 whoever asks), before the handler runs.
       const result = await handler(validated, ctx);
       const output = this.outputCodec(served, operation)(result ?? {});
-      const res = served.rest ? served.rest.writeOutput(operation, output) : served.json!.writeOutput(output);
+      const res = served.rest ? served.rest.writeOutput(operation, output)
+        : served.query ? served.query.writeOutput(operation, output, requestId)
+          : served.json!.writeOutput(output);
       res.headers['x-amzn-requestid'] = requestId;
       return res;
     } catch (err) {
-      const error = toAwsError(err, served?.def.model, operation);
+      const error = toAwsError(err, call.served?.def.model, call.operation);
       if (error.internal !== undefined) {
-        this.opts.logger.error('request failed', { requestId, operation, error: String((error.internal as Error)?.stack ?? error.internal) });
+        this.opts.logger.error('request failed', { requestId, operation: call.operation, error: String((error.internal as Error)?.stack ?? error.internal) });
       } else if (!(err instanceof DomainError)) {
         this.opts.logger.warn('unexpected error value', { requestId, err: String(err) });
       }
-      const res = (encoder ?? fallbackEncoder(req)).writeError(error);
+      const res = (call.encoder ?? fallbackEncoder(req)).writeError(error, requestId);
       res.headers['x-amzn-requestid'] = requestId;
       return res;
     }
+  }
+
+  /**
+   * Routes the request to a service and operation (recorded in `call` as soon as known, so an
+   * error is answered in that service's shape), verifies its signature and reads its input.
+   * JSON 1.x is chosen by X-Amz-Target, the query protocol by the credential scope's service,
+   * restJson by method and path.
+   */
+  private async open(req: RawRequest, early: Error | undefined, call: Call): Promise<{ caller: Caller; input: Record<string, unknown> }> {
+    const target = header(req, 'x-amz-target');
+    if (target) {
+      const served = this.byTarget.get(target.slice(0, target.lastIndexOf('.')));
+      if (!served) throw new ProtocolError('UnknownOperationException', 400, `Unknown operation ${target}`);
+      call.served = served;
+      call.encoder = served.json!;
+      const operation = served.json!.route(target);
+      if (!operation || req.method !== 'POST') throw new ProtocolError('UnknownOperationException', 400, `Unknown operation ${target}`);
+      call.operation = operation;
+      if (early) throw early;
+      const caller = await this.authenticate(req, served);
+      return { caller, input: served.json!.readInput(req) };
+    }
+    let params: QueryParams | undefined;
+    const queryParams = () => (params ??= readQueryParams(req));
+    const query = this.queryService(req, queryParams);
+    if (query) {
+      call.served = query;
+      call.encoder = query.query!;
+      if (early) throw early;
+      const operation = query.query!.route(queryParams());
+      call.operation = operation;
+      const caller = await this.authenticate(req, query);
+      return { caller, input: query.query!.readInput(operation, queryParams()) };
+    }
+    let match: { operation: string; labels: Record<string, string> } | undefined;
+    let served: Served | undefined;
+    for (const s of this.rest) {
+      match = s.rest!.route(req);
+      if (match) {
+        served = s;
+        break;
+      }
+    }
+    served ??= this.rest[0];
+    call.served = served;
+    call.encoder = served?.rest;
+    if (early) throw early;
+    if (!match || !served) throw new ProtocolError('UnknownOperationException', 404, `Unknown operation ${req.method} ${req.path}`);
+    call.operation = match.operation;
+    const caller = await this.authenticate(req, served);
+    return { caller, input: served.rest!.readInput(match.operation, req, match.labels) };
+  }
+
+  /**
+   * The query service a request is for: the one its credential scope names (`.../iam/aws4_request`,
+   * header or presigned). An unsigned form POST (or GET with Action) to / goes to the service
+   * whose model has that Action (else the first), so it is refused in that service's XML.
+   */
+  private queryService(req: RawRequest, params: () => QueryParams): Served | undefined {
+    if (this.byScope.size === 0) return undefined;
+    const scoped = signingServiceOf(req);
+    if (scoped !== undefined) return this.byScope.get(scoped);
+    if (req.path !== '/' || (!isFormRequest(req) && !/(?:^|&)Action=/.test(req.query))) return undefined;
+    const action = params().get('Action');
+    const all = [...this.byScope.values()];
+    return all.find((s) => s.query!.hasOperation(action)) ?? all[0];
   }
 
   /** Verifies the signature and returns the caller. */
   private async authenticate(req: RawRequest, served: Served): Promise<Caller> {
     const sig = await verifySignature(req, this.opts.secrets, {
       now: this.opts.clock.now(),
-      services: [served.def.model.metadata.signingName ?? served.def.model.metadata.endpointPrefix],
-      regions: [this.opts.region],
+      services: [signingName(served.def)],
+      regions: served.regions,
     });
     const caller = await this.opts.callers(sig.accessKeyId);
     if (!caller) throw new ProtocolError('UnrecognizedClientException', 403, 'The security token included in the request is invalid.');
@@ -163,6 +230,10 @@ export class AwsApi {
     }
     return codec;
   }
+}
+
+function signingName(def: ServiceDefinition): string {
+  return def.model.metadata.signingName ?? def.model.metadata.endpointPrefix;
 }
 
 function header(req: RawRequest, name: string): string | undefined {

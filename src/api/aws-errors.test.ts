@@ -109,3 +109,64 @@ test('an error kind the operation does not list becomes a ValidationException wi
     assert.equal(toAwsError(c.error, inc, 'DeleteResponsePlan').name, c.name);
   }
 });
+
+test('query services (IAM, STS): each domain error becomes the service\'s own error, never ValidationException', () => {
+  const iam = loadModel('iam');
+  const sts = loadModel('sts');
+  const expected: Record<string, { iam: [string, number]; sts: [string, number] }> = {
+    ValidationError: { iam: ['ValidationError', 400], sts: ['ValidationError', 400] },
+    NotFoundError: { iam: ['NoSuchEntityException', 404], sts: ['NoSuchEntity', 404] },
+    ConflictError: { iam: ['EntityAlreadyExistsException', 409], sts: ['EntityAlreadyExists', 409] },
+    QuotaExceededError: { iam: ['LimitExceededException', 409], sts: ['LimitExceeded', 409] },
+    AccessDeniedError: { iam: ['AccessDenied', 403], sts: ['AccessDenied', 403] },
+    ThrottledError: { iam: ['Throttling', 400], sts: ['Throttling', 400] },
+    AuthenticationError: { iam: ['SignatureDoesNotMatch', 403], sts: ['SignatureDoesNotMatch', 403] },
+    ProtocolError: { iam: ['MalformedQueryString', 400], sts: ['MalformedQueryString', 400] }, // SerializationException
+  };
+  assert.deepEqual(Object.keys(expected).sort(), Object.keys(catalogue).sort());
+  // ListUsers lists only ServiceFailureException: the modeled shapes are kept all the same
+  for (const [cls, c] of Object.entries(catalogue)) {
+    for (const [model, operation, want] of [[iam, 'ListUsers', expected[cls]!.iam], [sts, 'GetCallerIdentity', expected[cls]!.sts]] as const) {
+      const out = toAwsError(c.error, model, operation);
+      assert.deepEqual([out.name, out.status, out.message], [...want, c.error.message], `${cls} on ${model.metadata.serviceId}`);
+      assert.equal(out.internal, undefined);
+    }
+  }
+});
+
+test('query services: authentication and routing errors get the codes IAM and STS answer with', () => {
+  const iam = loadModel('iam');
+  const cases: [errors.DomainError, string, number][] = [
+    [new AuthenticationError('MissingAuthenticationTokenException', 403, 'Request is missing Authentication Token'), 'MissingAuthenticationToken', 403],
+    [new AuthenticationError('UnrecognizedClientException', 403, 'The security token included in the request is invalid.'), 'InvalidClientTokenId', 403],
+    [new ProtocolError('UnrecognizedClientException', 403, 'The security token included in the request is invalid.'), 'InvalidClientTokenId', 403],
+    [new AuthenticationError('InvalidSignatureException', 403, 'Signature expired: ...'), 'SignatureDoesNotMatch', 403],
+    [new AuthenticationError('IncompleteSignatureException', 400, 'Credential must have exactly 5 slash-delimited elements'), 'IncompleteSignature', 400],
+    [new ProtocolError('UnknownOperationException', 400, 'Operation X is not implemented by Tocsin'), 'InvalidAction', 400],
+    [new ProtocolError('InvalidAction', 400, 'Could not find operation X for version 2010-05-08'), 'InvalidAction', 400],
+    [new ProtocolError('ServiceUnavailableException', 503, 'starting'), 'ServiceUnavailable', 503],
+    [new ProtocolError('RequestEntityTooLargeException', 413, 'too large'), 'RequestEntityTooLarge', 413],
+  ];
+  for (const [error, name, status] of cases) {
+    const out = toAwsError(error, iam, 'CreateUser');
+    assert.deepEqual([out.name, out.status, out.message], [name, status, error.message]);
+  }
+});
+
+test('query services: a shape hint picks the modeled error; an unknown hint or value falls back', () => {
+  const iam = loadModel('iam');
+  const sts = loadModel('sts');
+  const del = toAwsError(new ConflictError('Cannot delete entity, must delete policies first.').as('DeleteConflictException'), iam, 'DeleteUser');
+  assert.deepEqual([del.name, del.status], ['DeleteConflictException', 409]);
+  const doc = toAwsError(new ValidationError('PolicyDocument', 'Syntax errors in policy.').as('MalformedPolicyDocumentException'), iam, 'CreatePolicy');
+  assert.deepEqual([doc.name, doc.status], ['MalformedPolicyDocumentException', 400]);
+  const input = toAwsError(new ValidationError('Path', 'bad path').as('InvalidInputException'), iam, 'CreateUser');
+  assert.deepEqual([input.name, input.status], ['InvalidInputException', 400]);
+  const foreign = toAwsError(new ConflictError('x').as('DeleteConflictException'), sts, 'AssumeRole');
+  assert.deepEqual([foreign.name, foreign.status], ['EntityAlreadyExists', 409]);
+  for (const [model, name] of [[iam, 'ServiceFailureException'], [sts, 'InternalFailure']] as const) {
+    const out = toAwsError(new Error('password=hunter2'), model, undefined);
+    assert.deepEqual([out.name, out.status, out.message], [name, 500, GENERIC]);
+    assert.ok(out.internal instanceof Error);
+  }
+});

@@ -30,6 +30,7 @@ const alwaysAllowed = new Set([
  * ever see modeled errors.
  */
 export function toAwsError(err: unknown, model: ServiceModel | undefined, operation: string | undefined): AwsError {
+  if (model?.metadata.protocol === 'query') return toQueryError(err, model);
   const mapped = classify(err, model?.metadata.serviceId === 'SSM Contacts' ? 'ssm-contacts' : (model?.metadata.signingName ?? ''));
   if (err instanceof DomainError && err.shape && model?.shapes[err.shape]) mapped.name = err.shape;
   if (model && operation && !(err instanceof AuthenticationError) && !(err instanceof ProtocolError)) {
@@ -46,6 +47,48 @@ export function toAwsError(err: unknown, model: ServiceModel | undefined, operat
     else if (model.metadata.protocol === 'json') mapped.status = mapped.status >= 500 ? 500 : 400;
   }
   return mapped;
+}
+
+/**
+ * Codes of the authentication and protocol errors in query services (IAM, STS), whose json
+ * names differ: IAM and STS answer an unknown key with InvalidClientTokenId, a bad or expired
+ * signature with SignatureDoesNotMatch, both 403.
+ */
+const queryCodes: Record<string, string> = {
+  MissingAuthenticationTokenException: 'MissingAuthenticationToken',
+  UnrecognizedClientException: 'InvalidClientTokenId',
+  InvalidSignatureException: 'SignatureDoesNotMatch',
+  IncompleteSignatureException: 'IncompleteSignature',
+  UnknownOperationException: 'InvalidAction',
+  ServiceUnavailableException: 'ServiceUnavailable',
+  RequestEntityTooLargeException: 'RequestEntityTooLarge',
+  SerializationException: 'MalformedQueryString',
+};
+
+/**
+ * The query protocol's mapping. Query services model their own error shapes (IAM's
+ * NoSuchEntityException, code NoSuchEntity) and answer unmodeled ones by bare code
+ * (ValidationError, AccessDenied, Throttling, InternalFailure). A modeled shape is kept even
+ * when the operation does not list it: there is no ValidationException to fall back on.
+ */
+function toQueryError(err: unknown, model: ServiceModel): AwsError {
+  const mapped = classify(err, model.metadata.signingName ?? model.metadata.endpointPrefix);
+  if (err instanceof AuthenticationError || err instanceof ProtocolError) {
+    return { name: queryCodes[err.code] ?? err.code, status: err.status, message: err.message, fields: {} };
+  }
+  const modeled = (shape: string, code: string, status: number): [string, number] =>
+    (model.shapes[shape]?.exception ? [shape, status] : [code, status]);
+  let kind: [string, number];
+  if (err instanceof DomainError && err.shape && model.shapes[err.shape]?.exception) kind = [err.shape, 400];
+  else if (err instanceof ValidationError) kind = ['ValidationError', 400];
+  else if (err instanceof NotFoundError) kind = modeled('NoSuchEntityException', 'NoSuchEntity', 404);
+  else if (err instanceof ConflictError) kind = modeled('EntityAlreadyExistsException', 'EntityAlreadyExists', 409);
+  else if (err instanceof QuotaExceededError) kind = modeled('LimitExceededException', 'LimitExceeded', 409);
+  else if (err instanceof AccessDeniedError) kind = ['AccessDenied', 403];
+  else if (err instanceof ThrottledError) kind = ['Throttling', 400];
+  else kind = modeled('ServiceFailureException', 'InternalFailure', 500);
+  const [name, status] = kind;
+  return { ...mapped, name, status: model.shapes[name]?.error?.httpStatusCode ?? status };
 }
 
 function classify(err: unknown, serviceCode: string): AwsError {

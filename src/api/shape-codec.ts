@@ -143,7 +143,10 @@ function buildCheck(model: ServiceModel, name: string, s: ShapeModel): Check {
     case 'string': {
       const len = lengthChecks(s);
       const { min, max } = s;
-      const re = s.pattern !== undefined ? compilePattern(s.pattern) : null;
+      // IAM's patterns are written unanchored but must match the whole value (it refuses 'a,b'
+      // for [\p{L}\p{Z}\p{N}_.:/=+\-@]*), as Coral's query services match them.
+      const anchored = model.metadata.protocol === 'query' && s.pattern !== undefined ? `^(?:${s.pattern})$` : s.pattern;
+      const re = anchored !== undefined ? compilePattern(anchored) : null;
       const enumSet = s.enum ? new Set(s.enum) : null;
       const enumText = s.enum ? `Member must satisfy enum value set: [${s.enum.join(', ')}]` : '';
       const patternText = `Member must satisfy regular expression pattern: ${s.pattern}`;
@@ -251,8 +254,11 @@ function buildCheck(model: ServiceModel, name: string, s: ShapeModel): Check {
     }
     case 'structure': {
       const required = new Set(s.required ?? []);
+      // Query services (IAM, STS) name members in messages as Coral does: 'userName', 'tags.1.member.key'.
+      const camel = model.metadata.protocol === 'query';
       const members = Object.entries(s.members ?? {}).map(([m, ref]) => ({
         name: m,
+        label: camel ? m.charAt(0).toLowerCase() + m.slice(1) : m,
         required: required.has(m),
         inherited: m in Object.prototype,
         check: getCheck(model, ref.shape),
@@ -265,7 +271,7 @@ function buildCheck(model: ServiceModel, name: string, s: ShapeModel): Check {
         let set = 0;
         for (const m of members) {
           const x = m.inherited && !Object.hasOwn(v, m.name) ? undefined : v[m.name];
-          const p = path ? `${path}.${m.name}` : m.name;
+          const p = path ? `${path}.${m.label}` : m.label;
           if (x === null || x === undefined) {
             if (m.required) errs.push({ path: p, value: null, constraint: 'Member must not be null' });
             continue;
