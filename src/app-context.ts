@@ -2,18 +2,23 @@
  * Everything is wired here, once: configuration in, database, services, the AWS API and
  * the HTTP listener out. The CLI and the tests both start Tocsin through createApp.
  */
+import { Authorizer } from './access/authorizer.js';
 import { AccountService, type Bootstrap } from './accounts/account-service.js';
 import { AwsApi } from './api/aws-api.js';
 import { startHttpServer, type RunningServer } from './api/http-server.js';
 import { serviceDefinitions } from './api/services.js';
-import type { Config } from './config/config.js';
+import { ConfigError, type Config } from './config/config.js';
+import { loadOrCreateKeyFile, SecretBox } from './crypto/secret-box.js';
 import { openDatabase, type Database } from './db/database.js';
+import { ChangeFeed } from './iam/change-feed.js';
+import { IamService } from './iam/iam-service.js';
 import { deleteExpiredTokens, tokenLifetimeMs } from './idempotency/idempotency.js';
 import { IncidentService } from './incidents/incident-service.js';
 import { createLogger, type Logger } from './logger.js';
 import { ReplicationSetService } from './replication-sets/replication-set-service.js';
 import { ResourcePolicyService } from './resource-policies/resource-policy-service.js';
 import { ResponsePlanService } from './response-plans/response-plan-service.js';
+import { StsService } from './sts/sts-service.js';
 import { TagService } from './tags/tag-service.js';
 import { systemClock, type Clock } from './time/clock.js';
 import { TimelineService } from './timeline/timeline-service.js';
@@ -27,6 +32,10 @@ export interface AppServices {
   timeline: TimelineService;
   tags: TagService;
   resourcePolicies: ResourcePolicyService;
+  iam: IamService;
+  sts: StsService;
+  /** The one authorization decision (also AssumeRole's and the runbook role check). */
+  access: Authorizer;
 }
 
 /** A started Tocsin. */
@@ -51,33 +60,68 @@ export interface AppOptions {
   strictOutput?: boolean;
 }
 
-/** Builds the services over an open database. */
-export function createServices(database: Database, clock: Clock): AppServices {
+/**
+ * Builds the services over an open database; `box` seals and opens stored secrets, `region` is
+ * the region this server acts as (resource ARNs the authorizer builds).
+ */
+export function createServices(database: Database, clock: Clock, box: SecretBox, region = 'us-east-1'): AppServices {
+  // Credential and policy caches listen to one feed: IAM changes and root key changes alike.
+  const changes = new ChangeFeed();
+  const iam = new IamService(database, clock, box, changes);
+  const tags = new TagService(database, clock);
+  const resourcePolicies = new ResourcePolicyService(database, clock);
+  const access = new Authorizer({ identity: iam, resources: resourcePolicies, tags, clock, region });
   return {
-    accounts: new AccountService(database, clock),
+    accounts: new AccountService(database, clock, box, changes),
     replicationSets: new ReplicationSetService(database, clock),
     responsePlans: new ResponsePlanService(database, clock),
     incidents: new IncidentService(database, clock),
     timeline: new TimelineService(database, clock),
-    tags: new TagService(database, clock),
-    resourcePolicies: new ResourcePolicyService(database, clock),
+    tags,
+    resourcePolicies,
+    iam,
+    sts: new StsService(database, clock, box, iam, access),
+    access,
   };
+}
+
+/**
+ * The master key: TOCSIN_MASTER_KEY, else `<data dir>/master.key` (generated at first start,
+ * on PostgreSQL too: nodes sharing a database must then be given the same key).
+ */
+export function masterKeyOf(config: Config): SecretBox {
+  if (config.masterKey) return new SecretBox(config.masterKey);
+  try {
+    return new SecretBox(loadOrCreateKeyFile(config.dataDir));
+  } catch (err) {
+    throw new ConfigError(`cannot use the master key file: ${(err as Error).message}`);
+  }
 }
 
 /** Opens the database, bootstraps the account, and starts listening. */
 export async function createApp(config: Config, opts: AppOptions = {}): Promise<App> {
   const clock = opts.clock ?? systemClock;
   const logger = opts.logger ?? createLogger(config.logLevel);
+  const box = masterKeyOf(config);
+  if (config.databaseUrl && !config.masterKey) {
+    logger.warn('TOCSIN_MASTER_KEY is not set: stored secrets are sealed with the key in the data directory; every node sharing this database needs the same key', {
+      file: `${config.dataDir}/master.key`,
+    });
+  }
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize });
   let ready = false;
   let server: RunningServer | undefined;
   try {
-    const services = createServices(database, clock);
+    const services = createServices(database, clock, box, config.region);
+    // Before serving: the key must be the database's, and secrets stored in plaintext by older versions get sealed.
+    const sealed = await services.accounts.sealStoredSecrets();
+    if (sealed > 0) logger.info('sealed stored secrets with the master key', { count: sealed });
     const api = new AwsApi({
+      authorize: (caller, service, operation, input) => services.access.authorize(caller, service, operation, input, { secureTransport: false }),
       services: serviceDefinitions(),
       appServices: services,
-      secrets: (id) => services.accounts.secretFor(id),
-      callers: (id) => services.accounts.callerFor(id),
+      secrets: (id, token) => services.sts.credentials.secretFor(id, token),
+      callers: (id, use) => services.sts.credentials.callerFor(id, use),
       clock,
       region: config.region,
       logger,

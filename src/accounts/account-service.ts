@@ -1,13 +1,22 @@
 /**
  * Accounts and their root credentials. At first start without configured credentials a
  * root key pair is generated, stored (so it survives restarts), printed once, and written as
- * an AWS CLI credentials file into the data directory.
+ * an AWS CLI credentials file into the data directory. More accounts, each with its own root
+ * key pair, are made by createAccount.
+ *
+ * Every secret is stored sealed with the master key (src/crypto/secret-box.ts). Before serving,
+ * sealStoredSecrets checks that the master key is the one the database was sealed with and
+ * seals secrets stored in plaintext by versions before sealing existed (the upgrade path).
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import { rootPrincipalArn } from '../arn/arn.js';
-import type { Caller } from '../api/operation.js';
-import type { SigningSecret } from '../api/sigv4.js';
+import { ConfigError } from '../config/config.js';
+import type { SecretBox } from '../crypto/secret-box.js';
 import type { Database } from '../db/database.js';
+import { ConflictError, ValidationError } from '../errors.js';
+import { openKeySecret, sealKeySecret } from '../iam/access-key-secret.js';
+import { ChangeFeed } from '../iam/change-feed.js';
+import { newAccessKeyId } from '../iam/iam-names.js';
 import type { Clock } from '../time/clock.js';
 import * as store from './account-store.js';
 
@@ -21,11 +30,58 @@ export interface Bootstrap {
   secretAccessKey: string;
 }
 
-/** Looks up access keys (cached: keys are few and rarely change) and bootstraps accounts. */
-export class AccountService {
-  private readonly cache = new Map<string, { secret: SigningSecret; caller: Caller } | null>();
+/** An account with the root key pair made for it. */
+export interface CreatedAccount {
+  accountId: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+}
 
-  constructor(private readonly database: Database, private readonly clock: Clock) {}
+const CHECK_SETTING = 'master_key_check';
+const CHECK_CONTEXT = 'master-key-check';
+const CHECK_TEXT = 'tocsin master key check v1';
+
+/** Bootstraps and creates accounts with their root keys; seals stored secrets. */
+export class AccountService {
+  constructor(
+    private readonly database: Database,
+    private readonly clock: Clock,
+    private readonly box: SecretBox,
+    private readonly feed: ChangeFeed = new ChangeFeed(),
+  ) {}
+
+  /**
+   * Makes sure every stored secret is sealed under this master key. The first start with a key
+   * records a check value sealed under it; a later start whose key cannot open that value stops
+   * with a ConfigError (a node started with another TOCSIN_MASTER_KEY, or a lost master.key)
+   * instead of failing every request. Rows still holding plaintext secrets (written before
+   * migration 0003) are then sealed; on SQLite with secure_delete on, so the plaintext does not
+   * linger in the file's free space. Returns how many rows it sealed.
+   */
+  async sealStoredSecrets(): Promise<number> {
+    const stored = await this.database.write((trx) => store.createSettingIfAbsent(trx, CHECK_SETTING, this.box.seal(CHECK_TEXT, CHECK_CONTEXT)));
+    if (this.box.open(stored, CHECK_CONTEXT) !== CHECK_TEXT) {
+      throw new ConfigError('the master key does not match the one this database\'s secrets were sealed with: set TOCSIN_MASTER_KEY '
+        + '(or restore master.key in the data directory) to the original key; every node of one database needs the same key');
+    }
+    const sqlite = this.database.dialect === 'sqlite';
+    let sealed = 0;
+    if (sqlite) await store.setSecureDelete(this.database.db, true);
+    try {
+      for (;;) {
+        const rows = await store.findUnsealed(this.database.db, 500);
+        if (rows.length === 0) break;
+        await this.database.write(async (trx) => {
+          for (const r of rows) await store.sealSecret(trx, r.access_key_id, sealKeySecret(this.box, r.access_key_id, r.secret_access_key));
+        });
+        sealed += rows.length;
+      }
+    } finally {
+      if (sqlite) await store.setSecureDelete(this.database.db, false);
+    }
+    if (sealed > 0) this.feed.changed();
+    return sealed;
+  }
 
   /**
    * Chooses the default account and its root key pair. Configured credentials are the account's
@@ -38,53 +94,78 @@ export class AccountService {
     const accountId = opts.accountId ?? (await this.database.write((trx) => store.createSettingIfAbsent(trx, 'default_account_id', randomAccountId())));
     const nowMs = this.clock.now().getTime();
     const root = { account_id: accountId, principal_arn: rootPrincipalArn(accountId), status: 'Active', created_at: nowMs };
-    this.cache.clear();
-    if (opts.rootCredentials) {
-      const { accessKeyId, secretAccessKey } = opts.rootCredentials;
-      await this.database.write(async (trx) => {
-        await store.upsertAccessKey(trx, { ...root, access_key_id: accessKeyId, secret_access_key: secretAccessKey, kind: 'root-configured' });
-        await store.deactivateRootKeysExcept(trx, accountId, accessKeyId);
+    try {
+      if (opts.rootCredentials) {
+        const { accessKeyId, secretAccessKey } = opts.rootCredentials;
+        await this.database.write(async (trx) => {
+          await store.createAccount(trx, accountId, nowMs);
+          await store.upsertAccessKey(trx, {
+            ...root, access_key_id: accessKeyId, secret_access_key: sealKeySecret(this.box, accessKeyId, secretAccessKey), kind: 'root-configured',
+          });
+          await store.deactivateRootKeysExcept(trx, accountId, accessKeyId);
+        });
+        return { accountId, accessKeyId, secretAccessKey };
+      }
+      const candidate = { accessKeyId: newAccessKeyId('AKIA', accountId), secret: generatedSecret() };
+      return await this.database.write(async (trx) => {
+        await store.createAccount(trx, accountId, nowMs);
+        // The setting names the account's generated key; the first node to write it wins.
+        const keyId = await store.createSettingIfAbsent(trx, `generated_root_key:${accountId}`, candidate.accessKeyId);
+        const generated = keyId === candidate.accessKeyId;
+        if (generated) {
+          await store.upsertAccessKey(trx, {
+            ...root, kind: 'root-generated', access_key_id: keyId, secret_access_key: sealKeySecret(this.box, keyId, candidate.secret),
+          });
+        }
+        const row = generated ? undefined : await store.findAccessKey(trx, keyId);
+        const secret = generated ? candidate.secret : row && openKeySecret(this.box, keyId, row.secret_access_key);
+        if (secret === undefined) throw new Error(`the generated root key ${keyId} of account ${accountId} is missing or cannot be opened`);
+        await store.setStatus(trx, keyId, 'Active');
+        await store.deactivateRootKeysExcept(trx, accountId, keyId);
+        return { accountId, accessKeyId: keyId, secretAccessKey: secret, ...(generated ? { generatedSecret: secret } : {}) };
       });
-      return { accountId, accessKeyId, secretAccessKey };
+    } finally {
+      this.feed.changed();
     }
-    const candidate = {
-      ...root, kind: 'root-generated', access_key_id: `AKIA${randomKeyChars(16)}`,
-      secret_access_key: randomBytes(30).toString('base64').replace(/[+/]/g, (c) => (c === '+' ? 'X' : 'Y')).slice(0, 40),
-    };
-    return this.database.write(async (trx) => {
-      // The setting names the account's generated key; the first node to write it wins.
-      const keyId = await store.createSettingIfAbsent(trx, `generated_root_key:${accountId}`, candidate.access_key_id);
-      const generated = keyId === candidate.access_key_id;
-      if (generated) await store.upsertAccessKey(trx, candidate);
-      const key = generated ? candidate : (await store.findAccessKey(trx, keyId))!;
-      await store.activate(trx, key.access_key_id);
-      await store.deactivateRootKeysExcept(trx, accountId, key.access_key_id);
-      return {
-        accountId, accessKeyId: key.access_key_id, secretAccessKey: key.secret_access_key,
-        ...(generated ? { generatedSecret: key.secret_access_key } : {}),
-      };
-    });
   }
 
-  /** The signing secret of an active access key. */
-  async secretFor(accessKeyId: string): Promise<SigningSecret | undefined> {
-    return (await this.lookup(accessKeyId))?.secret;
+  /**
+   * Creates an account (a random 12-digit id unless one is given) with its own root key pair,
+   * which is returned once. ConflictError when the account exists.
+   */
+  async createAccount(accountId?: string): Promise<CreatedAccount> {
+    if (accountId !== undefined && !/^\d{12}$/.test(accountId)) {
+      throw new ValidationError('accountId', `Invalid value for accountId: '${accountId}' is not 12 digits.`);
+    }
+    for (let attempt = 0; ; attempt++) {
+      const id = accountId ?? randomAccountId();
+      const key = { accessKeyId: newAccessKeyId('AKIA', id), secret: generatedSecret() };
+      const created = await this.database.write(async (trx) => {
+        const nowMs = this.clock.now().getTime();
+        if (!(await store.createAccount(trx, id, nowMs))) return false;
+        await store.createSettingIfAbsent(trx, `generated_root_key:${id}`, key.accessKeyId);
+        await store.upsertAccessKey(trx, {
+          access_key_id: key.accessKeyId, secret_access_key: sealKeySecret(this.box, key.accessKeyId, key.secret), account_id: id,
+          principal_arn: rootPrincipalArn(id), kind: 'root-generated', status: 'Active', created_at: nowMs,
+        });
+        return true;
+      });
+      if (created) {
+        this.feed.changed();
+        return { accountId: id, accessKeyId: key.accessKeyId, secretAccessKey: key.secret };
+      }
+      if (accountId !== undefined || attempt >= 5) throw new ConflictError(`Account ${id} already exists.`, 'ACCOUNT', id);
+    }
   }
 
-  /** The principal an active access key belongs to. */
-  async callerFor(accessKeyId: string): Promise<Caller | undefined> {
-    return (await this.lookup(accessKeyId))?.caller;
+  /** Every account, in id order. */
+  async listAccounts(): Promise<{ accountId: string; createdAt: Date }[]> {
+    return store.findAccounts(this.database.db);
   }
 
-  private async lookup(accessKeyId: string) {
-    if (this.cache.has(accessKeyId)) return this.cache.get(accessKeyId) ?? undefined;
-    const row = await store.findAccessKey(this.database.db, accessKeyId);
-    const entry = row && row.status === 'Active'
-      ? { secret: { secretAccessKey: row.secret_access_key }, caller: { accountId: row.account_id, principalArn: row.principal_arn, accessKeyId, kind: 'root' as const, userId: row.account_id } }
-      : null;
-    if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(accessKeyId, entry);
-    return entry ?? undefined;
+  /** One account, if it exists. */
+  async findAccount(accountId: string): Promise<{ accountId: string; createdAt: Date } | undefined> {
+    return store.findAccount(this.database.db, accountId);
   }
 }
 
@@ -92,7 +173,7 @@ function randomAccountId(): string {
   return String(randomInt(1, 10)) + Array.from({ length: 11 }, () => randomInt(0, 10)).join('');
 }
 
-function randomKeyChars(n: number): string {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  return Array.from(randomBytes(n), (b) => alphabet[b % 32]).join('');
+/** 40 characters of letters and digits (no + or /, so the printed secret is easy to copy). */
+function generatedSecret(): string {
+  return randomBytes(30).toString('base64').replace(/[+/]/g, (c) => (c === '+' ? 'X' : 'Y')).slice(0, 40);
 }

@@ -27,10 +27,18 @@ export interface ServiceDefinition {
 }
 
 /** Resolves a verified access key to the calling principal. */
-export type CallerLookup = (accessKeyId: string) => Promise<Caller | undefined>;
+/** Resolves a verified access key (with its session token, and where it was used) to the calling principal. */
+export type CallerLookup = (accessKeyId: string, use: { sessionToken?: string; service: string; region: string }) => Promise<Caller | undefined>;
+
+/**
+ * The one authorization decision: allows the request (returning the account it acts in) or
+ * throws AccessDeniedError. `service` is the IAM service prefix (the signing name).
+ */
+export type Authorize = (caller: Caller, service: string, operation: string, input: Record<string, unknown>) => Promise<{ account: string }>;
 
 /** Options of the AWS API dispatcher. */
 export interface AwsApiOptions {
+  authorize: Authorize;
   services: ServiceDefinition[];
   appServices: AppServices;
   secrets: SecretLookup;
@@ -106,11 +114,12 @@ export class AwsApi {
       const handler = served.def.handlers[operation];
       if (!handler) throw new ProtocolError('UnknownOperationException', 400, `Operation ${operation} is not implemented by Tocsin`);
       const validated = this.inputCodec(served, operation)(input);
+      // Authorization after input validation (bad input is a 400 whoever asks), before the handler.
+      const { account } = await this.opts.authorize(caller, signingName(served.def), operation, validated);
+      const actor = account === caller.accountId ? caller : { ...caller, accountId: account };
       const ctx: RequestContext = {
-        requestId, caller, services: this.opts.appServices, region: this.opts.region, operation,
+        requestId, caller, actor, services: this.opts.appServices, region: this.opts.region, operation,
       };
-      // Authorization of ctx.caller for `operation` on `validated` goes here: after input
-      // validation (bad input is a 400 whoever asks), before the handler runs.
       const result = await handler(validated, ctx);
       const output = this.outputCodec(served, operation)(result ?? {});
       const res = served.rest ? served.rest.writeOutput(operation, output)
@@ -204,7 +213,7 @@ export class AwsApi {
       services: [signingName(served.def)],
       regions: served.regions,
     });
-    const caller = await this.opts.callers(sig.accessKeyId);
+    const caller = await this.opts.callers(sig.accessKeyId, { sessionToken: sig.sessionToken, service: sig.service, region: sig.region });
     if (!caller) throw new ProtocolError('UnrecognizedClientException', 403, 'The security token included in the request is invalid.');
     return caller;
   }

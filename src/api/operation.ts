@@ -30,6 +30,12 @@ export interface Caller {
 export interface RequestContext {
   requestId: string;
   caller: Caller;
+  /**
+   * The caller acting in the account the request is about: the caller itself, or, when a
+   * resource policy shared another account's resource with it, the caller with that account's
+   * id (so the operation reads and writes the owner's records). Handlers pass this to services.
+   */
+  actor: Caller;
   services: AppServices;
   /** The region this server acts as. */
   region: string;

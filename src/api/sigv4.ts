@@ -16,8 +16,11 @@ export interface SignableRequest {
 }
 /** The secret behind an access key id; a sessionToken, if set, must accompany requests. */
 export interface SigningSecret { secretAccessKey: string; sessionToken?: string }
-/** Finds the secret for an access key id (undefined when unknown). */
-export type SecretLookup = (accessKeyId: string) => SigningSecret | undefined | Promise<SigningSecret | undefined>;
+/**
+ * Finds the secret for an access key id (undefined when unknown), given the request's session
+ * token when it carried one (temporary credentials are resolved from their token).
+ */
+export type SecretLookup = (accessKeyId: string, sessionToken?: string) => SigningSecret | undefined | Promise<SigningSecret | undefined>;
 /** What a successful verification established. */
 export interface VerifiedSignature { accessKeyId: string; region: string; service: string; signedAt: Date; presigned: boolean; sessionToken?: string }
 
@@ -250,9 +253,9 @@ export async function verifySignature(req: SignableRequest, lookup: SecretLookup
     invalid(`Signature expired: ${p.amzDate} is now earlier than ${amzDateOf(new Date(now - skew))} (${nowS} - ${mins})`);
   }
 
-  const secret = await lookup(accessKeyId);
-  if (!secret) return unrecognized();
   const token = (q && q.get('X-Amz-Security-Token')) ?? first(req.headers['x-amz-security-token']);
+  const secret = await lookup(accessKeyId, token || undefined);
+  if (!secret) return unrecognized();
   const expectedToken = secret.sessionToken ?? '';
   if ((expectedToken !== '' || (token ?? '') !== '') && !sameSecret(expectedToken, token ?? '')) unrecognized();
 

@@ -5,6 +5,9 @@
  *   arn:aws:ssm-incidents::ACCOUNT:replication-set/ID
  *   arn:aws:ssm-contacts:REGION:ACCOUNT:contact/ALIAS
  *   arn:aws:iam::ACCOUNT:root
+ *   arn:aws:iam::ACCOUNT:user/PATH/NAME, role/PATH/NAME, policy/PATH/NAME (PATH may be empty)
+ *   arn:aws:iam::aws:policy/PATH/NAME (AWS managed policies)
+ *   arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION
  */
 
 /** The parts of an ARN. `resource` is everything after the account field. */
@@ -63,4 +66,36 @@ export function parseIncidentsArn(text: string): { kind: IncidentsResourceKind; 
   if (kind === 'incident-record' && path.length !== 2) return undefined;
   if (kind !== 'incident-record' && path.length !== 1) return undefined;
   return { kind, account: arn.account, path };
+}
+
+/** The kinds of IAM entities an ARN can name. */
+export type IamEntityKind = 'user' | 'role' | 'policy';
+
+/** ARN of an IAM user, role or managed policy; `path` starts and ends with '/'. */
+export function iamEntityArn(kind: IamEntityKind, account: string, path: string, name: string): string {
+  return `arn:aws:iam::${account}:${kind}${path}${name}`;
+}
+
+/** ARN of an AWS managed policy. */
+export function awsManagedPolicyArn(path: string, name: string): string {
+  return `arn:aws:iam::aws:policy${path}${name}`;
+}
+
+/** ARN of a role session (temporary credentials from AssumeRole); the role's path is not part of it. */
+export function assumedRoleArn(account: string, roleName: string, sessionName: string): string {
+  return `arn:aws:sts::${account}:assumed-role/${roleName}/${sessionName}`;
+}
+
+const iamArnRe = /^arn:aws:iam::(\d{12}|aws):(user|role|policy)(\/(?:[^/]+\/)*)([^/]+)$/;
+
+/**
+ * Classifies an IAM user, role or policy ARN: account ('aws' for AWS managed policies, which
+ * only policies have), path ('/' or '/a/b/') and name; undefined if it is none.
+ */
+export function parseIamArn(text: string): { kind: IamEntityKind; account: string; path: string; name: string } | undefined {
+  const m = iamArnRe.exec(text);
+  if (!m) return undefined;
+  const kind = m[2] as IamEntityKind;
+  if (m[1] === 'aws' && kind !== 'policy') return undefined;
+  return { kind, account: m[1], path: m[3], name: m[4] };
 }

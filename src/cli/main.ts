@@ -1,10 +1,12 @@
 /** The `tocsin` command line: thin, it parses arguments and calls the app. */
+import { accounts } from './accounts.js';
 import { serve } from './serve.js';
 
 const usage = `Usage: tocsin <command>
 
 Commands:
   serve      Start the server (configuration from environment variables; see README.md)
+  accounts   Create or list accounts (tocsin accounts help)
   help       Show this help
 `;
 
@@ -14,6 +16,8 @@ export async function main(args: string[]): Promise<number> {
   switch (command) {
     case 'serve':
       return serve();
+    case 'accounts':
+      return accounts(args.slice(1));
     case 'help':
     case '--help':
     case '-h':

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { decodeMasterKey } from '../crypto/secret-box.js';
 import type { TocsinEnv } from './env.js';
 
 /** Tocsin's typed configuration, defaults applied and values checked. */
@@ -16,6 +17,8 @@ export interface Config {
   maxBodyBytes: number;
   dbPoolSize: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Key sealing stored secrets (32 bytes); undefined means the data directory's generated master.key. */
+  masterKey?: Buffer;
 }
 
 /** Thrown for a configuration value that cannot be used; the CLI prints it and exits. */
@@ -35,6 +38,9 @@ export const configDocs: [string, string, string][] = [
   ['TOCSIN_MAX_BODY_BYTES', '1048576', 'Largest request body accepted (413 beyond).'],
   ['TOCSIN_DB_POOL_SIZE', '16', 'PostgreSQL connections.'],
   ['TOCSIN_LOG_LEVEL', 'info', 'debug, info, warn, error or silent.'],
+  ['TOCSIN_MASTER_KEY', '(generated: master.key in the data dir)',
+    'Key that encrypts stored secrets: 32 bytes as base64 or hex (openssl rand -base64 32). '
+    + 'Keep a copy: the secrets cannot be read without it. Several nodes on one PostgreSQL database must all set the same value.'],
 ];
 
 function int(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
@@ -71,6 +77,11 @@ export function loadConfig(env: TocsinEnv, cwd = process.cwd()): Config {
   if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel)) {
     throw new ConfigError(`TOCSIN_LOG_LEVEL must be debug, info, warn, error or silent, got '${logLevel}'`);
   }
+  const masterKey = env.TOCSIN_MASTER_KEY === undefined ? undefined : decodeMasterKey(env.TOCSIN_MASTER_KEY);
+  if (env.TOCSIN_MASTER_KEY !== undefined && !masterKey) {
+    // The value is a secret: never echoed.
+    throw new ConfigError('TOCSIN_MASTER_KEY must be 32 bytes written as base64 or hex (e.g. openssl rand -base64 32)');
+  }
   return {
     host: env.TOCSIN_HOST ?? '127.0.0.1',
     port: int('TOCSIN_PORT', env.TOCSIN_PORT, 4747, 0, 65535),
@@ -85,5 +96,6 @@ export function loadConfig(env: TocsinEnv, cwd = process.cwd()): Config {
     maxBodyBytes: int('TOCSIN_MAX_BODY_BYTES', env.TOCSIN_MAX_BODY_BYTES, 1024 * 1024, 1024, 64 * 1024 * 1024),
     dbPoolSize: int('TOCSIN_DB_POOL_SIZE', env.TOCSIN_DB_POOL_SIZE, 16, 1, 1000),
     logLevel,
+    masterKey,
   };
 }

@@ -17,12 +17,13 @@ export interface TocsinEnv {
   TOCSIN_MAX_BODY_BYTES?: string;
   TOCSIN_DB_POOL_SIZE?: string;
   TOCSIN_LOG_LEVEL?: string;
+  TOCSIN_MASTER_KEY?: string;
 }
 
 const names: (keyof TocsinEnv)[] = [
   'TOCSIN_HOST', 'TOCSIN_PORT', 'TOCSIN_DATA_DIR', 'DATABASE_URL', 'TOCSIN_ACCOUNT_ID', 'TOCSIN_REGION',
   'TOCSIN_ACCESS_KEY_ID', 'TOCSIN_SECRET_ACCESS_KEY', 'TOCSIN_AUTO_REPLICATION_SET', 'TOCSIN_MAX_BODY_BYTES',
-  'TOCSIN_DB_POOL_SIZE', 'TOCSIN_LOG_LEVEL',
+  'TOCSIN_DB_POOL_SIZE', 'TOCSIN_LOG_LEVEL', 'TOCSIN_MASTER_KEY',
 ];
 
 /** Reads the Tocsin variables from the process environment (empty strings count as unset). */

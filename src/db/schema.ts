@@ -11,13 +11,107 @@ export interface SettingsTable {
 
 export interface AccessKeysTable {
   access_key_id: string;
+  /**
+   * The secret, sealed with the master key (SecretBox, context `access-key:<id>`) when
+   * `sealed` is 1. Rows written before migration 0003 hold plaintext (sealed 0) until the next
+   * start seals them.
+   */
   secret_access_key: string;
   account_id: string;
   principal_arn: string;
-  /** 'root' for an account's root credentials. */
+  /** 'root-generated' or 'root-configured' for an account's root credentials, 'user' for an IAM user's. */
   kind: string;
   status: string;
   created_at: number;
+  /** kind 'user': the user's id (AIDA...). */
+  user_id: string | null;
+  sealed: number;
+  last_used_at: number | null;
+  last_used_service: string | null;
+  last_used_region: string | null;
+}
+
+export interface AccountsTable {
+  account_id: string;
+  created_at: number;
+}
+
+export interface IamUsersTable {
+  user_id: string;
+  account_id: string;
+  name: string;
+  /** lower(name): unique per account, the listing order. */
+  name_key: string;
+  path: string;
+  arn: string;
+  created_at: number;
+}
+
+export interface IamRolesTable {
+  role_id: string;
+  account_id: string;
+  name: string;
+  name_key: string;
+  path: string;
+  arn: string;
+  /** AssumeRolePolicyDocument as given. */
+  trust_policy: string;
+  description: string | null;
+  max_session_seconds: number;
+  created_at: number;
+  last_used_at: number | null;
+  last_used_region: string | null;
+}
+
+export interface IamPoliciesTable {
+  policy_id: string;
+  account_id: string;
+  name: string;
+  name_key: string;
+  path: string;
+  arn: string;
+  description: string | null;
+  /** 'v3' */
+  default_version: string;
+  /** How many versions were ever created (the next is v(n+1)). */
+  versions_created: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface IamPolicyVersionsTable {
+  policy_id: string;
+  version_num: number;
+  /** The document as given. */
+  document: string;
+  created_at: number;
+}
+
+export interface IamAttachmentsTable {
+  /** user_id or role_id. */
+  principal_id: string;
+  policy_arn: string;
+  account_id: string;
+  policy_name: string;
+  policy_name_key: string;
+  policy_path: string;
+  attached_at: number;
+}
+
+export interface IamInlinePoliciesTable {
+  principal_id: string;
+  name: string;
+  name_key: string;
+  document: string;
+  updated_at: number;
+}
+
+export interface IamTagsTable {
+  /** user_id or role_id. */
+  entity_id: string;
+  key_lower: string;
+  tag_key: string;
+  tag_value: string;
 }
 
 export interface ReplicationSetsTable {
@@ -148,6 +242,14 @@ export interface IdempotencyTokensTable {
 export interface DB {
   settings: SettingsTable;
   access_keys: AccessKeysTable;
+  accounts: AccountsTable;
+  iam_users: IamUsersTable;
+  iam_roles: IamRolesTable;
+  iam_policies: IamPoliciesTable;
+  iam_policy_versions: IamPolicyVersionsTable;
+  iam_attachments: IamAttachmentsTable;
+  iam_inline_policies: IamInlinePoliciesTable;
+  iam_tags: IamTagsTable;
   replication_sets: ReplicationSetsTable;
   replication_regions: ReplicationRegionsTable;
   response_plans: ResponsePlansTable;

@@ -19,7 +19,16 @@ const DEFAULT_PAGE_SIZE = 50;
 
 /** The resource-policy rules over the store. */
 export class ResourcePolicyService {
+  /** Increases with every put and delete on this node (the authorizer's cache key). */
+  changeCount = 0;
+
   constructor(private readonly database: Database, private readonly clock: Clock) {}
+
+  /** Every policy attached to a resource, for the authorizer (no account check: it decides). */
+  async policiesOf(resourceArn: string): Promise<{ id: string; document: string }[]> {
+    const rows = await store.findMany(this.database.db, resourceArn, undefined, 1000);
+    return rows.map((p) => ({ id: p.policyId, document: p.policyDocument }));
+  }
 
   /** Attaches a policy to the caller's response plan; returns the new policy id. */
   async put(accountId: string, resourceArn: string, policy: string): Promise<string> {
@@ -29,6 +38,7 @@ export class ResourcePolicyService {
       await requirePlan(trx, accountId, resourceArn);
       const policyId = newPolicyId();
       await store.create(trx, { policyId, resourceArn, accountId, policyDocument, createdAt: this.clock.now() });
+      this.changeCount++;
       return policyId;
     });
   }
@@ -47,6 +57,7 @@ export class ResourcePolicyService {
   async delete(accountId: string, resourceArn: string, policyId: string): Promise<void> {
     await this.database.write(async (trx) => {
       await requirePlan(trx, accountId, resourceArn);
+      this.changeCount++;
       if (!(await store.deleteOne(trx, resourceArn, policyId))) {
         throw new NotFoundError('RESOURCE_POLICY', policyId, `Resource policy ${policyId} not found on ${resourceArn}.`);
       }

@@ -27,6 +27,11 @@ const resourceTypes: Record<IncidentsResourceKind, string> = {
 export class TagService {
   constructor(private readonly database: Database, private readonly clock: Clock) {}
 
+  /** The tags of any resource, for aws:ResourceTag conditions (the authorizer decides who may see them). */
+  tagsOf(resourceArn: string): Promise<Record<string, string>> {
+    return findTags(this.database.db, resourceArn);
+  }
+
   /** The tags of the caller's resource. */
   async list(accountId: string, resourceArn: string): Promise<Record<string, string>> {
     await this.resolve(this.database.db, accountId, resourceArn);

@@ -8,14 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SSMContactsClient } from '@aws-sdk/client-ssm-contacts';
 import { SSMIncidentsClient } from '@aws-sdk/client-ssm-incidents';
-import pg from 'pg';
 import { createApp, type App, type AppOptions } from '../../src/app-context.js';
 import { loadConfig } from '../../src/config/config.js';
 import type { TocsinEnv } from '../../src/config/env.js';
 import { createLogger } from '../../src/logger.js';
+import { createPostgresDatabase } from './postgres.js';
 
-/** The admin URL used to create per-test PostgreSQL databases. */
-export const pgAdminUrl = process.env.TOCSIN_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export { pgAdminUrl } from './postgres.js';
 
 /** True when this run tests on PostgreSQL. */
 export const onPostgres = process.env.TOCSIN_TEST_DB === 'postgres';
@@ -34,27 +33,11 @@ export interface TestServer {
   stop(): Promise<Partial<TocsinEnv>>;
 }
 
-let counter = 0;
-
 /** Creates an empty database for one server and returns the env that selects it. */
 export async function freshDatabaseEnv(): Promise<{ env: Partial<TocsinEnv>; drop: () => Promise<void> }> {
   if (onPostgres) {
-    const name = `tocsin_t_${process.pid}_${Date.now().toString(36)}_${counter++}`;
-    const admin = new pg.Client({ connectionString: pgAdminUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const url = new URL(pgAdminUrl);
-    url.pathname = `/${name}`;
-    return {
-      env: { DATABASE_URL: url.toString() },
-      drop: async () => {
-        const c = new pg.Client({ connectionString: pgAdminUrl });
-        await c.connect();
-        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await c.end();
-      },
-    };
+    const db = await createPostgresDatabase('tocsin_t');
+    return { env: { DATABASE_URL: db.url }, drop: db.drop };
   }
   const dir = mkdtempSync(join(tmpdir(), 'tocsin-test-'));
   return { env: { TOCSIN_DATA_DIR: dir }, drop: async () => rmSync(dir, { recursive: true, force: true }) };

@@ -97,11 +97,11 @@ describe('incident records', () => {
     assert.deepEqual([c.title, c.impact, c.dedupeString], ['Reborn', 4, '']);
   });
 
-  test('StartIncident with an unknown plan or another account\'s plan is ResourceNotFoundException', async () => {
+  test('StartIncident with an unknown plan is ResourceNotFoundException; another account\'s unshared plan is AccessDeniedException', async () => {
     const missing = `arn:aws:ssm-incidents::${s.accountId}:response-plan/nope`;
     const err = await expectAwsError(startIncident(s, missing), 'ResourceNotFoundException', 404, 'nope');
     assert.equal(err.resourceType, 'RESPONSE_PLAN');
-    await expectAwsError(startIncident(s, 'arn:aws:ssm-incidents::999988887777:response-plan/theirs'), 'ResourceNotFoundException', 404);
+    await expectAwsError(startIncident(s, 'arn:aws:ssm-incidents::999988887777:response-plan/theirs'), 'AccessDeniedException', 403, 'ssm-incidents:StartIncident');
   });
 
   test('StartIncident refuses inputs that break the model with ValidationException naming the field', async () => {
@@ -171,12 +171,12 @@ describe('incident records', () => {
     })), 'ValidationException', 400, 'notificationTargets');
   });
 
-  test('UpdateIncidentRecord of an unknown or foreign incident is ResourceNotFoundException', async () => {
+  test('UpdateIncidentRecord of an unknown incident is ResourceNotFoundException, of a foreign one AccessDeniedException', async () => {
     const unknown = `arn:aws:ssm-incidents::${s.accountId}:incident-record/p/00000000-0000-4000-8000-000000000000`;
     const err = await expectAwsError(s.incidents.send(new UpdateIncidentRecordCommand({ arn: unknown, title: 'x' })), 'ResourceNotFoundException', 404);
     assert.equal(err.resourceType, 'INCIDENT_RECORD');
-    await expectAwsError(s.incidents.send(new UpdateIncidentRecordCommand({ arn: foreignIncidentArn(), title: 'x' })), 'ResourceNotFoundException', 404);
-    await expectAwsError(s.incidents.send(new GetIncidentRecordCommand({ arn: foreignIncidentArn() })), 'ResourceNotFoundException', 404);
+    await expectAwsError(s.incidents.send(new UpdateIncidentRecordCommand({ arn: foreignIncidentArn(), title: 'x' })), 'AccessDeniedException', 403);
+    await expectAwsError(s.incidents.send(new GetIncidentRecordCommand({ arn: foreignIncidentArn() })), 'AccessDeniedException', 403);
     await expectAwsError(s.incidents.send(new UpdateIncidentRecordCommand({ arn: unknown, impact: 0 })), 'ValidationException', 400, 'impact');
   });
 
@@ -193,7 +193,7 @@ describe('incident records', () => {
     }
     assert.equal((await db.selectFrom('tags').select('tag_key').where('resource_arn', '=', arn).execute()).length, 0);
     await s.incidents.send(new DeleteIncidentRecordCommand({ arn }));
-    await s.incidents.send(new DeleteIncidentRecordCommand({ arn: foreignIncidentArn() }));
+    await expectAwsError(s.incidents.send(new DeleteIncidentRecordCommand({ arn: foreignIncidentArn() })), 'AccessDeniedException', 403);
     await expectAwsError(s.incidents.send(new ListRelatedItemsCommand({ incidentRecordArn: arn })), 'ValidationException', 400);
   });
 });

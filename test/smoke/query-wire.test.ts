@@ -125,6 +125,8 @@ describe('the AWS query protocol (iam, sts)', () => {
       appServices: {} as AppServices,
       secrets: (id) => (id === KEY.accessKeyId ? { secretAccessKey: KEY.secretAccessKey } : undefined),
       callers: async (id) => (id === KEY.accessKeyId ? ROOT : undefined),
+      // The wire alone: every request is allowed (authorization has its own tests).
+      authorize: async (caller) => ({ account: caller.accountId }),
       clock: systemClock,
       region: REGION,
       logger,

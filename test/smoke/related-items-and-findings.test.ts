@@ -114,7 +114,7 @@ describe('related items', () => {
     await expectAwsError(list(unknown), 'ValidationException', 400, unknown);
     const err = await expectAwsError(add(unknown, { identifier: { type: 'OTHER', value: { url: 'https://x' } } }), 'ResourceNotFoundException', 404);
     assert.equal(err.resourceType, 'INCIDENT_RECORD');
-    await expectAwsError(add(foreignIncidentArn(), { identifier: { type: 'OTHER', value: { url: 'https://x' } } }), 'ResourceNotFoundException', 404);
+    await expectAwsError(add(foreignIncidentArn(), { identifier: { type: 'OTHER', value: { url: 'https://x' } } }), 'AccessDeniedException', 403);
   });
 });
 
@@ -161,7 +161,7 @@ describe('findings', () => {
   test('findings of unknown incidents are ResourceNotFoundException, and bad requests ValidationException', async () => {
     const unknown = `arn:aws:ssm-incidents::${s.accountId}:incident-record/p/00000000-0000-4000-8000-000000000000`;
     await expectAwsError(s.incidents.send(new ListIncidentFindingsCommand({ incidentRecordArn: unknown })), 'ResourceNotFoundException', 404);
-    await expectAwsError(s.incidents.send(new BatchGetIncidentFindingsCommand({ incidentRecordArn: foreignIncidentArn(), findingIds: ['f'] })), 'ResourceNotFoundException', 404);
+    await expectAwsError(s.incidents.send(new BatchGetIncidentFindingsCommand({ incidentRecordArn: foreignIncidentArn(), findingIds: ['f'] })), 'AccessDeniedException', 403);
     await expectAwsError(s.incidents.send(new ListIncidentFindingsCommand({ incidentRecordArn: arn, maxResults: 21 })), 'ValidationException', 400, 'maxResults');
     await expectAwsError(s.incidents.send(new BatchGetIncidentFindingsCommand({ incidentRecordArn: arn, findingIds: Array.from({ length: 21 }, (_, i) => `f${i}`) })), 'ValidationException', 400, 'findingIds');
   });

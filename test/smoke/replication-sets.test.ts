@@ -104,14 +104,14 @@ describe('a server started with the default configuration', () => {
     await expectAwsError(s.incidents.send(new UpdateReplicationSetCommand({ arn } as any)), 'ValidationException', 400, 'actions');
   });
 
-  test('answers ResourceNotFoundException for an unknown set or another account\'s set', async () => {
+  test('answers ResourceNotFoundException for an unknown set and AccessDeniedException for another account\'s set', async () => {
     const unknown = `arn:aws:ssm-incidents::${s.accountId}:replication-set/00000000-0000-4000-8000-000000000000`;
     const foreign = (await setArn(s)).replace(s.accountId, '444455556666');
-    for (const arn of [unknown, foreign]) {
-      await expectAwsError(s.incidents.send(new GetReplicationSetCommand({ arn })), 'ResourceNotFoundException', 404, arn);
-      await expectAwsError(s.incidents.send(new UpdateDeletionProtectionCommand({ arn, deletionProtected: true })), 'ResourceNotFoundException', 404);
-      await expectAwsError(s.incidents.send(new UpdateReplicationSetCommand({ arn, actions: [{ addRegionAction: { regionName: 'eu-west-1' } }] })), 'ResourceNotFoundException', 404);
-      await expectAwsError(s.incidents.send(new DeleteReplicationSetCommand({ arn })), 'ResourceNotFoundException', 404);
+    for (const [arn, code, status] of [[unknown, 'ResourceNotFoundException', 404], [foreign, 'AccessDeniedException', 403]] as const) {
+      await expectAwsError(s.incidents.send(new GetReplicationSetCommand({ arn })), code, status, arn);
+      await expectAwsError(s.incidents.send(new UpdateDeletionProtectionCommand({ arn, deletionProtected: true })), code, status);
+      await expectAwsError(s.incidents.send(new UpdateReplicationSetCommand({ arn, actions: [{ addRegionAction: { regionName: 'eu-west-1' } }] })), code, status);
+      await expectAwsError(s.incidents.send(new DeleteReplicationSetCommand({ arn })), code, status);
     }
   });
 

@@ -78,12 +78,14 @@ describe('response plans', () => {
     await expectAwsError(s.incidents.send(new GetResponsePlanCommand({ arn: `arn:aws:ssm-incidents::${A}:response-plan/p` })), 'ResourceNotFoundException', 404);
   });
 
-  test('answers ResourceNotFoundException for an unknown plan or another account\'s plan', async () => {
-    for (const arn of [`arn:aws:ssm-incidents::${A}:response-plan/nope`, `arn:aws:ssm-incidents::444455556666:response-plan/myplan`]) {
-      const err = await expectAwsError(s.incidents.send(new GetResponsePlanCommand({ arn })), 'ResourceNotFoundException', 404, arn);
-      assert.equal(err.resourceType, 'RESPONSE_PLAN');
-      await expectAwsError(s.incidents.send(new UpdateResponsePlanCommand({ arn, displayName: 'x' })), 'ResourceNotFoundException', 404);
-    }
+  test('answers ResourceNotFoundException for an unknown plan and AccessDeniedException for another account\'s plan', async () => {
+    const arn = `arn:aws:ssm-incidents::${A}:response-plan/nope`;
+    const err = await expectAwsError(s.incidents.send(new GetResponsePlanCommand({ arn })), 'ResourceNotFoundException', 404, arn);
+    assert.equal(err.resourceType, 'RESPONSE_PLAN');
+    await expectAwsError(s.incidents.send(new UpdateResponsePlanCommand({ arn, displayName: 'x' })), 'ResourceNotFoundException', 404);
+    const theirs = 'arn:aws:ssm-incidents::444455556666:response-plan/myplan';
+    await expectAwsError(s.incidents.send(new GetResponsePlanCommand({ arn: theirs })), 'AccessDeniedException', 403, `ssm-incidents:GetResponsePlan on resource: ${theirs}`);
+    await expectAwsError(s.incidents.send(new UpdateResponsePlanCommand({ arn: theirs, displayName: 'x' })), 'AccessDeniedException', 403);
   });
 
   test('applies a CreateResponsePlan retry once and refuses the token with other input', async () => {

@@ -47,10 +47,9 @@ describe('tags', () => {
     assert.deepEqual(await tagsOf(setArn!), { owner: 'sre' });
   });
 
-  test('answers ResourceNotFoundException for an unknown resource or another account\'s resource', async () => {
+  test('answers ResourceNotFoundException for an unknown resource and AccessDeniedException for another account\'s', async () => {
     const unknown = [
       `arn:aws:ssm-incidents::${A}:response-plan/nope`,
-      `arn:aws:ssm-incidents::444455556666:response-plan/tagged`,
       `arn:aws:ssm-incidents::${A}:incident-record/tagged/00000000-0000-0000-0000-000000000000`,
       `arn:aws:ssm-incidents::${A}:replication-set/00000000-0000-0000-0000-000000000000`,
     ];
@@ -59,6 +58,9 @@ describe('tags', () => {
       await expectAwsError(s.incidents.send(new TagResourceCommand({ resourceArn, tags: { a: 'b' } })), 'ResourceNotFoundException', 404, resourceArn);
       await expectAwsError(s.incidents.send(new UntagResourceCommand({ resourceArn, tagKeys: ['a'] })), 'ResourceNotFoundException', 404, resourceArn);
     }
+    const theirs = 'arn:aws:ssm-incidents::444455556666:response-plan/tagged';
+    await expectAwsError(s.incidents.send(new ListTagsForResourceCommand({ resourceArn: theirs })), 'AccessDeniedException', 403, theirs);
+    await expectAwsError(s.incidents.send(new TagResourceCommand({ resourceArn: theirs, tags: { a: 'b' } })), 'AccessDeniedException', 403, theirs);
     await expectAwsError(s.incidents.send(new ListTagsForResourceCommand({ resourceArn: `arn:aws:sns:us-east-1:${A}:t` })), 'ValidationException', 400, 'resourceArn');
   });
 
@@ -138,11 +140,11 @@ describe('resource policies', () => {
     await expectAwsError(s.incidents.send(new PutResourcePolicyCommand({ resourceArn: incidentRecordArn!, policy: policy('x') })),
       'ValidationException', 400, 'resource policies attach to response plans');
     await expectAwsError(s.incidents.send(new GetResourcePoliciesCommand({ resourceArn: incidentRecordArn! })), 'ValidationException', 400, 'resourceArn');
-    const others = [`arn:aws:ssm-incidents::${A}:response-plan/nope`, planArn.replace(A, '444455556666')];
-    for (const resourceArn of others) {
-      await expectAwsError(s.incidents.send(new PutResourcePolicyCommand({ resourceArn, policy: policy('x') })), 'ResourceNotFoundException', 404, resourceArn);
-      await expectAwsError(s.incidents.send(new GetResourcePoliciesCommand({ resourceArn })), 'ResourceNotFoundException', 404, resourceArn);
-      await expectAwsError(s.incidents.send(new DeleteResourcePolicyCommand({ resourceArn, policyId: '0'.repeat(32) })), 'ResourceNotFoundException', 404);
+    const others = [[`arn:aws:ssm-incidents::${A}:response-plan/nope`, 'ResourceNotFoundException', 404], [planArn.replace(A, '444455556666'), 'AccessDeniedException', 403]] as const;
+    for (const [resourceArn, code, status] of others) {
+      await expectAwsError(s.incidents.send(new PutResourcePolicyCommand({ resourceArn, policy: policy('x') })), code, status, resourceArn);
+      await expectAwsError(s.incidents.send(new GetResourcePoliciesCommand({ resourceArn })), code, status, resourceArn);
+      await expectAwsError(s.incidents.send(new DeleteResourcePolicyCommand({ resourceArn, policyId: '0'.repeat(32) })), code, status);
     }
   });
 

@@ -67,7 +67,7 @@ describe('incident timelines', () => {
     const unknown = `arn:aws:ssm-incidents::${s.accountId}:incident-record/p/00000000-0000-4000-8000-000000000000`;
     const err = await expectAwsError(create(unknown), 'ResourceNotFoundException', 404);
     assert.equal(err.resourceType, 'INCIDENT_RECORD');
-    await expectAwsError(create(foreignIncidentArn()), 'ResourceNotFoundException', 404);
+    await expectAwsError(create(foreignIncidentArn()), 'AccessDeniedException', 403);
   });
 
   test('a retried CreateTimelineEvent with the same clientToken adds one event', async () => {

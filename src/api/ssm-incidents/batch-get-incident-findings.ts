@@ -3,5 +3,5 @@ import type { BatchGetIncidentFindingsInput, BatchGetIncidentFindingsOutput } fr
 import { handler } from '../operation.js';
 
 export default handler<BatchGetIncidentFindingsInput, BatchGetIncidentFindingsOutput>(async (input, ctx) => {
-  return ctx.services.incidents.batchGetFindings(ctx.caller, input.incidentRecordArn, input.findingIds);
+  return ctx.services.incidents.batchGetFindings(ctx.actor, input.incidentRecordArn, input.findingIds);
 });

@@ -4,6 +4,6 @@ import { handler } from '../operation.js';
 
 export default handler<CreateReplicationSetInput, CreateReplicationSetOutput>(async (input, ctx) => {
   const { clientToken, ...rest } = input;
-  const arn = await ctx.services.replicationSets.create(ctx.caller, rest, clientToken);
+  const arn = await ctx.services.replicationSets.create(ctx.actor, rest, clientToken);
   return { arn };
 });

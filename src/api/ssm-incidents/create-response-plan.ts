@@ -4,6 +4,6 @@ import { handler } from '../operation.js';
 
 export default handler<CreateResponsePlanInput, CreateResponsePlanOutput>(async (input, ctx) => {
   const { clientToken, ...plan } = input;
-  const arn = await ctx.services.responsePlans.create(ctx.caller.accountId, plan, clientToken);
+  const arn = await ctx.services.responsePlans.create(ctx.actor.accountId, plan, clientToken);
   return { arn };
 });

@@ -4,6 +4,6 @@ import { handler } from '../operation.js';
 
 export default handler<CreateTimelineEventInput, CreateTimelineEventOutput>(async (input, ctx) => {
   const { incidentRecordArn, ...event } = input;
-  const eventId = await ctx.services.timeline.create(ctx.caller, incidentRecordArn, event);
+  const eventId = await ctx.services.timeline.create(ctx.actor, incidentRecordArn, event);
   return { eventId, incidentRecordArn };
 });

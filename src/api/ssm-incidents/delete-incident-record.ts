@@ -3,5 +3,5 @@ import type { DeleteIncidentRecordInput, DeleteIncidentRecordOutput } from '../m
 import { handler } from '../operation.js';
 
 export default handler<DeleteIncidentRecordInput, DeleteIncidentRecordOutput>(async (input, ctx) => {
-  await ctx.services.incidents.delete(ctx.caller, input.arn);
+  await ctx.services.incidents.delete(ctx.actor, input.arn);
 });

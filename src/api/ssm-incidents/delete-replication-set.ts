@@ -3,5 +3,5 @@ import type { DeleteReplicationSetInput, DeleteReplicationSetOutput } from '../m
 import { handler } from '../operation.js';
 
 export default handler<DeleteReplicationSetInput, DeleteReplicationSetOutput>(async (input, ctx) => {
-  await ctx.services.replicationSets.delete(ctx.caller.accountId, input.arn);
+  await ctx.services.replicationSets.delete(ctx.actor.accountId, input.arn);
 });

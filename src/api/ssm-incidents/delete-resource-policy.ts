@@ -3,5 +3,5 @@ import type { DeleteResourcePolicyInput, DeleteResourcePolicyOutput } from '../m
 import { handler } from '../operation.js';
 
 export default handler<DeleteResourcePolicyInput, DeleteResourcePolicyOutput>(async (input, ctx) => {
-  await ctx.services.resourcePolicies.delete(ctx.caller.accountId, input.resourceArn, input.policyId);
+  await ctx.services.resourcePolicies.delete(ctx.actor.accountId, input.resourceArn, input.policyId);
 });

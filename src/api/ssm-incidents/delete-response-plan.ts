@@ -3,5 +3,5 @@ import type { DeleteResponsePlanInput, DeleteResponsePlanOutput } from '../model
 import { handler } from '../operation.js';
 
 export default handler<DeleteResponsePlanInput, DeleteResponsePlanOutput>(async (input, ctx) => {
-  await ctx.services.responsePlans.delete(ctx.caller.accountId, input.arn);
+  await ctx.services.responsePlans.delete(ctx.actor.accountId, input.arn);
 });

@@ -3,5 +3,5 @@ import type { DeleteTimelineEventInput, DeleteTimelineEventOutput } from '../mod
 import { handler } from '../operation.js';
 
 export default handler<DeleteTimelineEventInput, DeleteTimelineEventOutput>(async (input, ctx) => {
-  await ctx.services.timeline.delete(ctx.caller, input.incidentRecordArn, input.eventId);
+  await ctx.services.timeline.delete(ctx.actor, input.incidentRecordArn, input.eventId);
 });

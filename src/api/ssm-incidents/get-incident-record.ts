@@ -3,7 +3,7 @@ import type { GetIncidentRecordInput, GetIncidentRecordOutput } from '../models/
 import { handler } from '../operation.js';
 
 export default handler<GetIncidentRecordInput, GetIncidentRecordOutput>(async (input, ctx) => {
-  const i = await ctx.services.incidents.get(ctx.caller, input.arn);
+  const i = await ctx.services.incidents.get(ctx.actor, input.arn);
   return {
     incidentRecord: {
       arn: i.arn, title: i.title, summary: i.summary, status: i.status, impact: i.impact,

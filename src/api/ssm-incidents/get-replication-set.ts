@@ -3,7 +3,7 @@ import type { GetReplicationSetInput, GetReplicationSetOutput, RegionInfo } from
 import { handler } from '../operation.js';
 
 export default handler<GetReplicationSetInput, GetReplicationSetOutput>(async (input, ctx) => {
-  const set = await ctx.services.replicationSets.get(ctx.caller.accountId, input.arn);
+  const set = await ctx.services.replicationSets.get(ctx.actor.accountId, input.arn);
   const regionMap: Record<string, RegionInfo> = {};
   for (const [name, r] of Object.entries(set.regions)) {
     regionMap[name] = { sseKmsKeyId: r.sseKmsKeyId, status: r.status, statusMessage: r.statusMessage, statusUpdateDateTime: r.statusUpdatedAt };

@@ -3,7 +3,7 @@ import type { GetResourcePoliciesInput, GetResourcePoliciesOutput } from '../mod
 import { handler } from '../operation.js';
 
 export default handler<GetResourcePoliciesInput, GetResourcePoliciesOutput>(async (input, ctx) => {
-  const page = await ctx.services.resourcePolicies.list(ctx.caller.accountId, input.resourceArn, input);
+  const page = await ctx.services.resourcePolicies.list(ctx.actor.accountId, input.resourceArn, input);
   return {
     resourcePolicies: page.policies.map((p) => ({ policyId: p.policyId, policyDocument: p.policyDocument, ramResourceShareRegion: ctx.region })),
     nextToken: page.nextToken,

@@ -3,7 +3,7 @@ import type { GetResponsePlanInput, GetResponsePlanOutput } from '../models/ssm-
 import { handler } from '../operation.js';
 
 export default handler<GetResponsePlanInput, GetResponsePlanOutput>(async (input, ctx) => {
-  const p = await ctx.services.responsePlans.get(ctx.caller.accountId, input.arn);
+  const p = await ctx.services.responsePlans.get(ctx.actor.accountId, input.arn);
   return {
     arn: p.arn, name: p.name, displayName: p.displayName, incidentTemplate: p.incidentTemplate,
     chatChannel: p.chatChannel, engagements: p.engagements, actions: p.actions, integrations: p.integrations,

@@ -3,6 +3,6 @@ import type { GetTimelineEventInput, GetTimelineEventOutput } from '../models/ss
 import { handler } from '../operation.js';
 
 export default handler<GetTimelineEventInput, GetTimelineEventOutput>(async (input, ctx) => {
-  const event = await ctx.services.timeline.get(ctx.caller, input.incidentRecordArn, input.eventId);
+  const event = await ctx.services.timeline.get(ctx.actor, input.incidentRecordArn, input.eventId);
   return { event };
 });

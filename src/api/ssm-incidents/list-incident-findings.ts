@@ -4,6 +4,6 @@ import { handler } from '../operation.js';
 
 export default handler<ListIncidentFindingsInput, ListIncidentFindingsOutput>(async (input, ctx) => {
   const { incidentRecordArn, ...page } = input;
-  const { items, nextToken } = await ctx.services.incidents.listFindings(ctx.caller, incidentRecordArn, page);
+  const { items, nextToken } = await ctx.services.incidents.listFindings(ctx.actor, incidentRecordArn, page);
   return { findings: items, nextToken };
 });

@@ -3,7 +3,7 @@ import type { ListIncidentRecordsInput, ListIncidentRecordsOutput } from '../mod
 import { handler } from '../operation.js';
 
 export default handler<ListIncidentRecordsInput, ListIncidentRecordsOutput>(async (input, ctx) => {
-  const page = await ctx.services.incidents.list(ctx.caller, input);
+  const page = await ctx.services.incidents.list(ctx.actor, input);
   return {
     incidentRecordSummaries: page.items.map((i) => ({
       arn: i.arn, title: i.title, status: i.status, impact: i.impact, creationTime: i.createdAt,

@@ -4,7 +4,7 @@ import { handler } from '../operation.js';
 
 export default handler<ListRelatedItemsInput, ListRelatedItemsOutput>(async (input, ctx) => {
   const { incidentRecordArn, ...page } = input;
-  const { items, nextToken } = await ctx.services.incidents.listRelatedItems(ctx.caller, incidentRecordArn, page);
+  const { items, nextToken } = await ctx.services.incidents.listRelatedItems(ctx.actor, incidentRecordArn, page);
   return {
     relatedItems: items.map((item) => ({ generatedId: item.generatedId, identifier: item.identifier, title: item.title })),
     nextToken,

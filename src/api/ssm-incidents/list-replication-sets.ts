@@ -3,6 +3,6 @@ import type { ListReplicationSetsInput, ListReplicationSetsOutput } from '../mod
 import { handler } from '../operation.js';
 
 export default handler<ListReplicationSetsInput, ListReplicationSetsOutput>(async (input, ctx) => {
-  const page = await ctx.services.replicationSets.list(ctx.caller.accountId, input);
+  const page = await ctx.services.replicationSets.list(ctx.actor.accountId, input);
   return { replicationSetArns: page.arns, nextToken: page.nextToken };
 });

@@ -3,6 +3,6 @@ import type { ListResponsePlansInput, ListResponsePlansOutput } from '../models/
 import { handler } from '../operation.js';
 
 export default handler<ListResponsePlansInput, ListResponsePlansOutput>(async (input, ctx) => {
-  const page = await ctx.services.responsePlans.list(ctx.caller.accountId, input);
+  const page = await ctx.services.responsePlans.list(ctx.actor.accountId, input);
   return { responsePlanSummaries: page.summaries, nextToken: page.nextToken };
 });

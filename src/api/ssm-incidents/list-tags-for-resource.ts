@@ -3,5 +3,5 @@ import type { ListTagsForResourceRequest, ListTagsForResourceResponse } from '..
 import { handler } from '../operation.js';
 
 export default handler<ListTagsForResourceRequest, ListTagsForResourceResponse>(async (input, ctx) => {
-  return { tags: await ctx.services.tags.list(ctx.caller.accountId, input.resourceArn) };
+  return { tags: await ctx.services.tags.list(ctx.actor.accountId, input.resourceArn) };
 });

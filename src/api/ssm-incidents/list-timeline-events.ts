@@ -4,7 +4,7 @@ import { handler } from '../operation.js';
 
 export default handler<ListTimelineEventsInput, ListTimelineEventsOutput>(async (input, ctx) => {
   const { incidentRecordArn, ...query } = input;
-  const page = await ctx.services.timeline.list(ctx.caller, incidentRecordArn, query);
+  const page = await ctx.services.timeline.list(ctx.actor, incidentRecordArn, query);
   return {
     eventSummaries: page.items.map((e) => ({
       incidentRecordArn: e.incidentRecordArn, eventId: e.eventId, eventType: e.eventType, eventTime: e.eventTime,

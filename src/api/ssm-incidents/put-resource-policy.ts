@@ -3,5 +3,5 @@ import type { PutResourcePolicyInput, PutResourcePolicyOutput } from '../models/
 import { handler } from '../operation.js';
 
 export default handler<PutResourcePolicyInput, PutResourcePolicyOutput>(async (input, ctx) => {
-  return { policyId: await ctx.services.resourcePolicies.put(ctx.caller.accountId, input.resourceArn, input.policy) };
+  return { policyId: await ctx.services.resourcePolicies.put(ctx.actor.accountId, input.resourceArn, input.policy) };
 });

@@ -3,6 +3,6 @@ import type { StartIncidentInput, StartIncidentOutput } from '../models/ssm-inci
 import { handler } from '../operation.js';
 
 export default handler<StartIncidentInput, StartIncidentOutput>(async (input, ctx) => {
-  const incidentRecordArn = await ctx.services.incidents.start(ctx.caller, input);
+  const incidentRecordArn = await ctx.services.incidents.start(ctx.actor, input);
   return { incidentRecordArn };
 });

@@ -3,5 +3,5 @@ import type { TagResourceRequest, TagResourceResponse } from '../models/ssm-inci
 import { handler } from '../operation.js';
 
 export default handler<TagResourceRequest, TagResourceResponse>(async (input, ctx) => {
-  await ctx.services.tags.tag(ctx.caller.accountId, input.resourceArn, input.tags);
+  await ctx.services.tags.tag(ctx.actor.accountId, input.resourceArn, input.tags);
 });

@@ -3,5 +3,5 @@ import type { UntagResourceRequest, UntagResourceResponse } from '../models/ssm-
 import { handler } from '../operation.js';
 
 export default handler<UntagResourceRequest, UntagResourceResponse>(async (input, ctx) => {
-  await ctx.services.tags.untag(ctx.caller.accountId, input.resourceArn, input.tagKeys);
+  await ctx.services.tags.untag(ctx.actor.accountId, input.resourceArn, input.tagKeys);
 });

@@ -3,5 +3,5 @@ import type { UpdateDeletionProtectionInput, UpdateDeletionProtectionOutput } fr
 import { handler } from '../operation.js';
 
 export default handler<UpdateDeletionProtectionInput, UpdateDeletionProtectionOutput>(async (input, ctx) => {
-  await ctx.services.replicationSets.setDeletionProtection(ctx.caller, input.arn, input.deletionProtected, input.clientToken);
+  await ctx.services.replicationSets.setDeletionProtection(ctx.actor, input.arn, input.deletionProtected, input.clientToken);
 });

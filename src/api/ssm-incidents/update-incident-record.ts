@@ -4,5 +4,5 @@ import { handler } from '../operation.js';
 
 export default handler<UpdateIncidentRecordInput, UpdateIncidentRecordOutput>(async (input, ctx) => {
   const { arn, ...changes } = input;
-  await ctx.services.incidents.update(ctx.caller, arn, changes);
+  await ctx.services.incidents.update(ctx.actor, arn, changes);
 });

@@ -3,5 +3,5 @@ import type { UpdateRelatedItemsInput, UpdateRelatedItemsOutput } from '../model
 import { handler } from '../operation.js';
 
 export default handler<UpdateRelatedItemsInput, UpdateRelatedItemsOutput>(async (input, ctx) => {
-  await ctx.services.incidents.updateRelatedItems(ctx.caller, input.incidentRecordArn, input.relatedItemsUpdate, input.clientToken);
+  await ctx.services.incidents.updateRelatedItems(ctx.actor, input.incidentRecordArn, input.relatedItemsUpdate, input.clientToken);
 });

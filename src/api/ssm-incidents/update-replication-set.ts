@@ -8,5 +8,5 @@ export default handler<UpdateReplicationSetInput, UpdateReplicationSetOutput>(as
   const change: RegionChange = action.addRegionAction
     ? { add: { regionName: action.addRegionAction.regionName, sseKmsKeyId: action.addRegionAction.sseKmsKeyId } }
     : { remove: { regionName: action.deleteRegionAction!.regionName } };
-  await ctx.services.replicationSets.updateRegions(ctx.caller, input.arn, change, input.clientToken);
+  await ctx.services.replicationSets.updateRegions(ctx.actor, input.arn, change, input.clientToken);
 });

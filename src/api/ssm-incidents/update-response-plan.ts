@@ -3,7 +3,7 @@ import type { UpdateResponsePlanInput, UpdateResponsePlanOutput } from '../model
 import { handler } from '../operation.js';
 
 export default handler<UpdateResponsePlanInput, UpdateResponsePlanOutput>(async (input, ctx) => {
-  await ctx.services.responsePlans.update(ctx.caller.accountId, input.arn, {
+  await ctx.services.responsePlans.update(ctx.actor.accountId, input.arn, {
     displayName: input.displayName,
     title: input.incidentTemplateTitle,
     impact: input.incidentTemplateImpact,

@@ -4,5 +4,5 @@ import { handler } from '../operation.js';
 
 export default handler<UpdateTimelineEventInput, UpdateTimelineEventOutput>(async (input, ctx) => {
   const { incidentRecordArn, eventId, ...changes } = input;
-  await ctx.services.timeline.update(ctx.caller, incidentRecordArn, eventId, changes);
+  await ctx.services.timeline.update(ctx.actor, incidentRecordArn, eventId, changes);
 });

@@ -1,0 +1,156 @@
+/**
+ * What each operation asks of the authorizer: the IAM action, the resource ARN it acts on and
+ * the request's own condition keys, after the AWS Service Authorization Reference
+ * (ssm-incidents:StartIncident on the response plan, ssm-incidents:GetIncidentRecord on the
+ * incident record, List* on "*", iam:CreateUser on the user, ...). One table per service;
+ * an operation the table does not name acts on the first ARN in its input, else on "*".
+ */
+import { parseArn, responsePlanArn } from '../arn/arn.js';
+import type { Caller } from '../api/operation.js';
+
+/** One permission an operation needs: all of an operation's targets must be allowed. */
+export interface AuthzTarget {
+  /** `service:Operation`, e.g. ssm-incidents:StartIncident. */
+  action: string;
+  /** The resource ARN, or "*" for actions without resource-level permissions. */
+  resource: string;
+  /** aws:RequestTag/KEY values and aws:TagKeys of the request (tagging and creating operations). */
+  requestTags?: Record<string, string>;
+  tagKeys?: string[];
+  /** Further condition keys of this action (iam:PassedToService, iam:PolicyARN, ...). */
+  context?: Record<string, string | string[]>;
+}
+
+/** Operations that need no permission at all (as in AWS: GetCallerIdentity works even under a deny-all policy). */
+const unauthorized = new Set(['sts:GetCallerIdentity']);
+
+type Input = Record<string, any>;
+type Resolve = (input: Input, caller: Caller, region: string) => Omit<AuthzTarget, 'action'> | AuthzTarget[];
+
+const any = (): Omit<AuthzTarget, 'action'> => ({ resource: '*' });
+const member = (name: string) => (input: Input) => ({ resource: String(input[name] ?? '*') });
+
+// ---------------------------------------------------------------- ssm-incidents
+
+/** The roles a response plan's runbook actions name: creating or changing the plan passes them. */
+function passedRoles(input: Input): AuthzTarget[] {
+  const roles = new Set<string>();
+  for (const a of (input.actions ?? []) as Input[]) if (a?.ssmAutomation?.roleArn) roles.add(a.ssmAutomation.roleArn);
+  return [...roles].map((role) => ({ action: 'iam:PassRole', resource: role, context: { 'iam:PassedToService': 'ssm-incidents.amazonaws.com' } }));
+}
+
+const ssmIncidents: Record<string, Resolve> = {
+  BatchGetIncidentFindings: member('incidentRecordArn'),
+  CreateReplicationSet: (i) => ({ resource: '*', requestTags: i.tags, tagKeys: i.tags && Object.keys(i.tags) }),
+  CreateResponsePlan: (i, c) => [
+    { action: 'ssm-incidents:CreateResponsePlan', resource: responsePlanArn(c.accountId, i.name), requestTags: i.tags, tagKeys: i.tags && Object.keys(i.tags) },
+    ...passedRoles(i),
+  ],
+  CreateTimelineEvent: member('incidentRecordArn'),
+  DeleteIncidentRecord: member('arn'),
+  DeleteReplicationSet: member('arn'),
+  DeleteResourcePolicy: member('resourceArn'),
+  DeleteResponsePlan: member('arn'),
+  DeleteTimelineEvent: member('incidentRecordArn'),
+  GetIncidentRecord: member('arn'),
+  GetReplicationSet: member('arn'),
+  GetResourcePolicies: member('resourceArn'),
+  GetResponsePlan: member('arn'),
+  GetTimelineEvent: member('incidentRecordArn'),
+  ListIncidentFindings: member('incidentRecordArn'),
+  ListIncidentRecords: any,
+  ListRelatedItems: member('incidentRecordArn'),
+  ListReplicationSets: any,
+  ListResponsePlans: any,
+  ListTagsForResource: member('resourceArn'),
+  ListTimelineEvents: member('incidentRecordArn'),
+  PutResourcePolicy: member('resourceArn'),
+  StartIncident: member('responsePlanArn'),
+  TagResource: (i) => ({ resource: i.resourceArn, requestTags: i.tags, tagKeys: Object.keys(i.tags ?? {}) }),
+  UntagResource: (i) => ({ resource: i.resourceArn, tagKeys: i.tagKeys }),
+  UpdateDeletionProtection: member('arn'),
+  UpdateIncidentRecord: member('arn'),
+  UpdateRelatedItems: member('incidentRecordArn'),
+  UpdateReplicationSet: member('arn'),
+  UpdateResponsePlan: (i) => [{ action: 'ssm-incidents:UpdateResponsePlan', resource: i.arn }, ...passedRoles(i)],
+  UpdateTimelineEvent: member('incidentRecordArn'),
+};
+
+// ---------------------------------------------------------------- iam
+
+const iamArn = (account: string, kind: string, name: string, path = '/') => `arn:aws:iam::${account}:${kind}${path}${name}`;
+
+/** The user an access-key or user operation is about: the named one, else the caller itself. */
+function userOf(i: Input, c: Caller): string {
+  if (i.UserName) return iamArn(c.accountId, 'user', i.UserName);
+  return c.kind === 'user' ? c.principalArn : iamArn(c.accountId, 'user', c.userName ?? '');
+}
+const user: Resolve = (i, c) => ({ resource: userOf(i, c) });
+const taggedUser: Resolve = (i, c) => ({ resource: userOf(i, c), ...iamTags(i) });
+const role: Resolve = (i, c) => ({ resource: iamArn(c.accountId, 'role', i.RoleName) });
+const taggedRole: Resolve = (i, c) => ({ resource: iamArn(c.accountId, 'role', i.RoleName), ...iamTags(i) });
+const policy: Resolve = (i) => ({ resource: i.PolicyArn });
+const allOf = (kind: string): Resolve => (_i, c) => ({ resource: iamArn(c.accountId, kind, '*') });
+
+function iamTags(i: Input): Pick<AuthzTarget, 'requestTags' | 'tagKeys'> {
+  if (i.TagKeys) return { tagKeys: i.TagKeys };
+  if (!i.Tags) return {};
+  const tags = Object.fromEntries((i.Tags as { Key: string; Value: string }[]).map((t) => [t.Key, t.Value]));
+  return { requestTags: tags, tagKeys: Object.keys(tags) };
+}
+
+const attach = (kind: 'user' | 'role'): Resolve => (i, c) => ({
+  resource: kind === 'user' ? userOf(i, c) : iamArn(c.accountId, 'role', i.RoleName),
+  context: { 'iam:PolicyARN': i.PolicyArn },
+});
+
+const iam: Record<string, Resolve> = {
+  CreateUser: (i, c) => ({ resource: iamArn(c.accountId, 'user', i.UserName, i.Path ?? '/'), ...iamTags(i) }),
+  GetUser: user, DeleteUser: user, TagUser: taggedUser, UntagUser: taggedUser, ListUserTags: user,
+  ListUsers: allOf('user'),
+  CreateAccessKey: user, ListAccessKeys: user, UpdateAccessKey: user, DeleteAccessKey: user,
+  GetAccessKeyLastUsed: (_i, c) => ({ resource: c.kind === 'user' ? c.principalArn : '*' }),
+  CreateRole: (i, c) => ({ resource: iamArn(c.accountId, 'role', i.RoleName, i.Path ?? '/'), ...iamTags(i) }),
+  GetRole: role, DeleteRole: role, UpdateAssumeRolePolicy: role, TagRole: taggedRole, UntagRole: taggedRole, ListRoleTags: role,
+  ListRoles: allOf('role'),
+  CreatePolicy: (i, c) => ({ resource: iamArn(c.accountId, 'policy', i.PolicyName, i.Path ?? '/'), ...iamTags(i) }),
+  GetPolicy: policy, GetPolicyVersion: policy, CreatePolicyVersion: policy, DeletePolicyVersion: policy,
+  ListPolicyVersions: policy, SetDefaultPolicyVersion: policy, DeletePolicy: policy,
+  ListPolicies: allOf('policy'),
+  AttachUserPolicy: attach('user'), DetachUserPolicy: attach('user'), AttachRolePolicy: attach('role'), DetachRolePolicy: attach('role'),
+  ListAttachedUserPolicies: user, ListAttachedRolePolicies: role,
+  PutUserPolicy: user, GetUserPolicy: user, DeleteUserPolicy: user, ListUserPolicies: user,
+  PutRolePolicy: role, GetRolePolicy: role, DeleteRolePolicy: role, ListRolePolicies: role,
+};
+
+// ---------------------------------------------------------------- sts
+
+const sts: Record<string, Resolve> = {
+  // AssumeRole is decided by the STS service itself: the role's trust policy and the caller's
+  // identity policies together (Authorizer.mayAssumeRole), as AWS evaluates it.
+  AssumeRole: (i) => ({ resource: i.RoleArn }),
+  GetAccessKeyInfo: any,
+};
+
+const tables: Record<string, Record<string, Resolve>> = { 'ssm-incidents': ssmIncidents, iam, sts };
+
+/** Operations whose permission the handler checks itself (with more than one policy set). */
+export const checkedByHandler = new Set(['sts:AssumeRole']);
+
+/**
+ * The permissions one request needs. `service` is the IAM service prefix (the signing name:
+ * ssm-incidents, ssm-contacts, iam, sts, ...). Empty for operations that need none.
+ */
+export function authorizationTargets(service: string, operation: string, input: Input, caller: Caller, region: string): AuthzTarget[] {
+  const action = `${service}:${operation}`;
+  if (unauthorized.has(action) || checkedByHandler.has(action)) return [];
+  const resolve = tables[service]?.[operation];
+  const found = resolve ? resolve(input, caller, region) : { resource: firstArnIn(input) ?? '*' };
+  return Array.isArray(found) ? found : [{ action, ...found }];
+}
+
+/** The first top-level input member holding an ARN (the generic rule for unlisted operations). */
+function firstArnIn(input: Input): string | undefined {
+  for (const value of Object.values(input)) if (typeof value === 'string' && parseArn(value)) return value;
+  return undefined;
+}

@@ -1,0 +1,244 @@
+/**
+ * The one authorization decision every AWS request passes through (src/api/aws-api.ts calls
+ * `authorize` between input validation and the handler). It turns the request into IAM terms
+ * (src/access/actions.ts), gathers the caller's identity policies and the resource's policies,
+ * and asks the pure evaluator (src/access/policy/evaluate.ts).
+ *
+ * Compiled policies are cached: a principal's identity policies until IAM changes anything
+ * (the IAM service's change counter, bumped on every write) or, for changes made by another
+ * node on PostgreSQL, for at most `ttlMs`; a plan's resource policies the same way.
+ */
+import { parseArn, parseIncidentsArn, responsePlanArn } from '../arn/arn.js';
+import type { Caller } from '../api/operation.js';
+import { AccessDeniedError } from '../errors.js';
+import type { Clock } from '../time/clock.js';
+import { authorizationTargets, type AuthzTarget } from './actions.js';
+import { compilePolicy, evaluate, type CompiledPolicy, type Decision, type Principal } from './policy/evaluate.js';
+
+/** A stored policy document with a stable id (changes when the document does). */
+export interface StoredPolicy { id: string; document: string }
+
+/** Where identity policies come from (the IAM service). */
+export interface IdentityPolicySource {
+  identityPolicies(caller: Caller): Promise<StoredPolicy[]>;
+  /** Increases whenever anything in IAM changes on this node. */
+  readonly changeCount: number;
+}
+
+/** Where resource policies come from (response plans' PutResourcePolicy). */
+export interface ResourcePolicySource {
+  /** Policies attached to the resource (a response plan ARN). */
+  policiesOf(resourceArn: string): Promise<StoredPolicy[]>;
+  readonly changeCount: number;
+}
+
+/** Tags of a resource, for aws:ResourceTag/KEY. */
+export interface ResourceTagSource {
+  tagsOf(resourceArn: string): Promise<Record<string, string>>;
+}
+
+export interface AuthorizerOptions {
+  identity: IdentityPolicySource;
+  resources: ResourcePolicySource;
+  tags: ResourceTagSource;
+  clock: Clock;
+  region: string;
+  /** How long a cached policy set may be used without a local change (multi-node staleness bound). */
+  ttlMs?: number;
+}
+
+/** The outcome of an allowed request: which account the operation acts in. */
+export interface Authorized {
+  /** The account owning the resource (the caller's own unless a resource policy shared another's). */
+  account: string;
+}
+
+interface Held { policies: CompiledPolicy[]; mentionsResourceTag: boolean; changeCount: number; at: number }
+
+const CACHE_LIMIT = 10_000;
+
+/** Decides requests; see the file comment. */
+export class Authorizer {
+  private readonly identityCache = new Map<string, Held>();
+  private readonly resourceCache = new Map<string, Held>();
+  private readonly compiled = new Map<string, CompiledPolicy>();
+  private readonly ttlMs: number;
+
+  constructor(private readonly opts: AuthorizerOptions) {
+    this.ttlMs = opts.ttlMs ?? 5_000;
+  }
+
+  /**
+   * Allows or refuses one request (AccessDeniedError naming the principal, action and resource).
+   * `service` is the IAM prefix (the signing name), `input` the validated input.
+   */
+  async authorize(caller: Caller, service: string, operation: string, input: Record<string, unknown>, opts: { secureTransport: boolean }): Promise<Authorized> {
+    const targets = authorizationTargets(service, operation, input, caller, this.opts.region);
+    let account = caller.accountId;
+    for (const target of targets) {
+      const owner = resourceAccount(target.resource) ?? caller.accountId;
+      const decision = await this.decide(caller, target, owner, opts.secureTransport);
+      if (!decision.allowed) throw denied(caller, target, decision);
+      if (target === targets[0]) account = owner;
+    }
+    return { account };
+  }
+
+  /**
+   * May `caller` assume `role`? The role's trust policy is its resource policy for
+   * sts:AssumeRole; the caller's identity policies must allow it too unless the trust policy
+   * names the caller itself (same account) — AWS's rules, in the evaluator.
+   */
+  async mayAssumeRole(caller: Caller, role: { arn: string; accountId: string; trustPolicy: string }): Promise<boolean> {
+    const trust = this.compile(`trust:${role.arn}:${role.trustPolicy}`, role.trustPolicy, 'trust');
+    const target: AuthzTarget = { action: 'sts:AssumeRole', resource: role.arn };
+    const identity = caller.kind === 'root' ? [] : (await this.identityOf(caller)).policies;
+    const decision = evaluate(this.request(principalOf(caller), target, role.accountId, false, callerContext(caller)), { identity, resource: [trust] });
+    return decision.allowed;
+  }
+
+  /**
+   * The runbook check (issue 6 calls it when an incident starts): may a response plan's role
+   * start automation document `documentName` at `version` in `account`? The role's trust policy
+   * must let Incident Manager (ssm-incidents.amazonaws.com) assume it, and the role's policies
+   * must allow ssm:StartAutomationExecution on the document's automation definition.
+   */
+  async mayRoleStartAutomation(role: { arn: string; accountId: string; trustPolicy: string }, documentName: string, version: string, account: string): Promise<Decision> {
+    const trust = this.compile(`trust:${role.arn}:${role.trustPolicy}`, role.trustPolicy, 'trust');
+    const service: Principal = { kind: 'service', arn: 'ssm-incidents.amazonaws.com', service: 'ssm-incidents.amazonaws.com' };
+    const assume = evaluate(this.request(service, { action: 'sts:AssumeRole', resource: role.arn }, role.accountId, true, {}), { identity: [], resource: [trust] });
+    if (!assume.allowed) {
+      return { allowed: false, explicitDeny: assume.explicitDeny, reason: `the trust policy of ${role.arn} does not let ssm-incidents.amazonaws.com assume it` };
+    }
+    const session = roleSession(role.arn, role.accountId, 'IncidentManager');
+    const identity = (await this.identityOf(session)).policies;
+    const definition = `arn:aws:ssm:${this.opts.region}:${account}:automation-definition/${documentName}:${version}`;
+    const start = { action: 'ssm:StartAutomationExecution', resource: definition };
+    return evaluate(this.request(principalOf(session), start, account, true, callerContext(session)), { identity });
+  }
+
+  private async decide(caller: Caller, target: AuthzTarget, owner: string, secure: boolean): Promise<Decision> {
+    const resource = await this.resourcePoliciesOf(target.resource);
+    const sameAccount = owner === caller.accountId;
+    // Root of the resource's account: allowed unless a resource policy explicitly denies.
+    if (caller.kind === 'root' && sameAccount && resource.policies.length === 0) return { allowed: true };
+    const identity = caller.kind === 'root' ? undefined : await this.identityOf(caller);
+    const extra: Record<string, string | string[] | undefined> = callerContext(caller);
+    if (identity?.mentionsResourceTag || resource.mentionsResourceTag) {
+      for (const [k, v] of Object.entries(await this.opts.tags.tagsOf(target.resource))) extra[`aws:ResourceTag/${k}`] = v;
+    }
+    const req = this.request(principalOf(caller), target, owner, secure, extra);
+    return evaluate(req, { identity: identity?.policies ?? [], resource: resource.policies });
+  }
+
+  private request(principal: Principal, target: AuthzTarget, owner: string, secure: boolean, extra: Record<string, string | string[] | undefined>) {
+    const now = this.opts.clock.now();
+    const context: Record<string, string | string[] | undefined> = {
+      'aws:CurrentTime': now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      'aws:EpochTime': String(Math.floor(now.getTime() / 1000)),
+      'aws:SecureTransport': String(secure),
+      ...(principal.kind === 'service' ? { 'aws:PrincipalServiceName': principal.service } : {}),
+      ...target.context,
+      ...extra,
+    };
+    if (target.tagKeys) context['aws:TagKeys'] = target.tagKeys;
+    for (const [k, v] of Object.entries(target.requestTags ?? {})) context[`aws:RequestTag/${k}`] = v;
+    return { principal, action: target.action, resource: target.resource, resourceAccount: owner, context };
+  }
+
+  /** The caller's identity policies, compiled (cached per principal). */
+  private async identityOf(caller: Caller): Promise<Held> {
+    const key = caller.kind === 'assumed-role' ? caller.roleArn! : caller.principalArn;
+    const source = this.opts.identity;
+    const held = this.fresh(this.identityCache.get(key), source.changeCount);
+    if (held) return held;
+    const stored = await source.identityPolicies(caller);
+    return this.hold(this.identityCache, key, stored, 'identity', source.changeCount);
+  }
+
+  /** Resource policies that govern `arn`: a plan's own, and its plan's for an incident record. */
+  private async resourcePoliciesOf(arn: string): Promise<Held> {
+    const plan = governingPlan(arn);
+    if (!plan) return empty;
+    const source = this.opts.resources;
+    const held = this.fresh(this.resourceCache.get(plan), source.changeCount);
+    if (held) return held;
+    const stored = await source.policiesOf(plan);
+    return this.hold(this.resourceCache, plan, stored, 'resource', source.changeCount);
+  }
+
+  private fresh(held: Held | undefined, changeCount: number): Held | undefined {
+    if (!held || held.changeCount !== changeCount || this.opts.clock.now().getTime() - held.at > this.ttlMs) return undefined;
+    return held;
+  }
+
+  private hold(cache: Map<string, Held>, key: string, stored: StoredPolicy[], kind: 'identity' | 'resource', changeCount: number): Held {
+    const held: Held = {
+      policies: stored.map((p) => this.compile(`${kind}:${p.id}:${p.document}`, p.document, kind)),
+      mentionsResourceTag: stored.some((p) => /aws:resourcetag/i.test(p.document)),
+      changeCount,
+      at: this.opts.clock.now().getTime(),
+    };
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    cache.set(key, held);
+    return held;
+  }
+
+  /** Compiles a document once per (id, text). */
+  private compile(key: string, document: string, kind: 'identity' | 'resource' | 'trust'): CompiledPolicy {
+    let c = this.compiled.get(key);
+    if (!c) {
+      c = compilePolicy(document, kind, key);
+      if (this.compiled.size >= CACHE_LIMIT) this.compiled.clear();
+      this.compiled.set(key, c);
+    }
+    return c;
+  }
+}
+
+const empty: Held = { policies: [], mentionsResourceTag: false, changeCount: 0, at: 0 };
+
+/** The account that owns an ARN's resource ('*' and account-less ARNs: undefined). */
+function resourceAccount(resource: string): string | undefined {
+  if (resource === '*') return undefined;
+  return parseArn(resource)?.account || undefined;
+}
+
+/** The response plan whose resource policies govern an ARN: the plan itself, or an incident record's plan. */
+function governingPlan(arn: string): string | undefined {
+  const parsed = parseIncidentsArn(arn);
+  if (parsed?.kind === 'response-plan') return arn;
+  if (parsed?.kind === 'incident-record') return responsePlanArn(parsed.account, parsed.path[0]!);
+  return undefined;
+}
+
+function principalOf(caller: Caller): Principal {
+  return { kind: caller.kind, arn: caller.principalArn, accountId: caller.accountId, ...(caller.roleArn ? { roleArn: caller.roleArn } : {}) };
+}
+
+/** A caller acting as a role's session (the runbook check evaluates the role's own policies). */
+function roleSession(roleArn: string, accountId: string, sessionName: string): Caller {
+  const roleName = roleArn.slice(roleArn.lastIndexOf('/') + 1);
+  return {
+    kind: 'assumed-role', accountId, accessKeyId: '', roleArn, roleName, sessionName,
+    principalArn: `arn:aws:sts::${accountId}:assumed-role/${roleName}/${sessionName}`, userId: `${roleName}:${sessionName}`,
+  };
+}
+
+/** Global condition keys that describe the calling principal. */
+function callerContext(c: Caller): Record<string, string | undefined> {
+  return {
+    // For a role session, aws:PrincipalArn is the role's ARN (as AWS reports it).
+    'aws:PrincipalArn': c.kind === 'assumed-role' ? c.roleArn : c.principalArn,
+    'aws:PrincipalAccount': c.accountId,
+    'aws:PrincipalType': c.kind === 'root' ? 'Account' : c.kind === 'user' ? 'User' : 'AssumedRole',
+    'aws:userid': c.userId,
+    ...(c.kind === 'user' ? { 'aws:username': c.userName } : {}),
+  };
+}
+
+/** AWS's wording: "User: ARN is not authorized to perform: ACTION on resource: ARN because ...". */
+function denied(caller: Caller, target: AuthzTarget, decision: Extract<Decision, { allowed: false }>): AccessDeniedError {
+  const on = target.resource === '*' ? '' : ` on resource: ${target.resource}`;
+  return new AccessDeniedError(`User: ${caller.principalArn} is not authorized to perform: ${target.action}${on} ${decision.explicitDeny ? 'with an' : 'because'} ${decision.reason}`);
+}
