@@ -21,6 +21,8 @@ export interface StoredPolicy { id: string; document: string }
 /** Where identity policies come from (the IAM service). */
 export interface IdentityPolicySource {
   identityPolicies(caller: Caller): Promise<StoredPolicy[]>;
+  /** A role by ARN (any account), with its id and trust policy. */
+  findRole(accountId: string, roleArn: string): Promise<{ arn: string; accountId: string; roleId: string; name: string; trustPolicy: string } | undefined>;
   /** Increases whenever anything in IAM changes on this node. */
   readonly changeCount: number;
 }
@@ -98,23 +100,29 @@ export class Authorizer {
   }
 
   /**
-   * The runbook check (issue 6 calls it when an incident starts): may a response plan's role
-   * start automation document `documentName` at `version` in `account`? The role's trust policy
-   * must let Incident Manager (ssm-incidents.amazonaws.com) assume it, and the role's policies
-   * must allow ssm:StartAutomationExecution on the document's automation definition.
+   * The runbook check (issue 6 calls it when an incident starts): may the response plan's role
+   * `roleArn` start automation document `documentName` at `version` in `account`? The role must
+   * exist, its trust policy must let Incident Manager (ssm-incidents.amazonaws.com) assume it,
+   * and its policies must allow ssm:StartAutomationExecution on the document's automation
+   * definition. A plan is not refused at creation for its role (as in AWS); a start the role
+   * does not permit is recorded as a failure on the incident's timeline, with `reason`.
    */
-  async mayRoleStartAutomation(role: { arn: string; accountId: string; trustPolicy: string }, documentName: string, version: string, account: string): Promise<Decision> {
+  async mayRoleStartAutomation(roleArn: string, documentName: string, version: string, account: string): Promise<Decision> {
+    const role = await this.opts.identity.findRole(parseArn(roleArn)?.account ?? '', roleArn);
+    if (!role) return { allowed: false, explicitDeny: false, reason: `the role ${roleArn} does not exist` };
     const trust = this.compile(`trust:${role.arn}:${role.trustPolicy}`, role.trustPolicy, 'trust');
     const service: Principal = { kind: 'service', arn: 'ssm-incidents.amazonaws.com', service: 'ssm-incidents.amazonaws.com' };
     const assume = evaluate(this.request(service, { action: 'sts:AssumeRole', resource: role.arn }, role.accountId, true, {}), { identity: [], resource: [trust] });
     if (!assume.allowed) {
       return { allowed: false, explicitDeny: assume.explicitDeny, reason: `the trust policy of ${role.arn} does not let ssm-incidents.amazonaws.com assume it` };
     }
-    const session = roleSession(role.arn, role.accountId, 'IncidentManager');
+    const session = roleSession(role, 'IncidentManager');
     const identity = (await this.identityOf(session)).policies;
     const definition = `arn:aws:ssm:${this.opts.region}:${account}:automation-definition/${documentName}:${version}`;
     const start = { action: 'ssm:StartAutomationExecution', resource: definition };
-    return evaluate(this.request(principalOf(session), start, account, true, callerContext(session)), { identity });
+    const decision = evaluate(this.request(principalOf(session), start, account, true, callerContext(session)), { identity });
+    if (decision.allowed) return decision;
+    return { ...decision, reason: `${role.arn} may not perform ssm:StartAutomationExecution on ${definition}: ${decision.reason}` };
   }
 
   private async decide(caller: Caller, target: AuthzTarget, owner: string, secure: boolean): Promise<Decision> {
@@ -216,12 +224,11 @@ function principalOf(caller: Caller): Principal {
   return { kind: caller.kind, arn: caller.principalArn, accountId: caller.accountId, ...(caller.roleArn ? { roleArn: caller.roleArn } : {}) };
 }
 
-/** A caller acting as a role's session (the runbook check evaluates the role's own policies). */
-function roleSession(roleArn: string, accountId: string, sessionName: string): Caller {
-  const roleName = roleArn.slice(roleArn.lastIndexOf('/') + 1);
+/** A caller acting as a session of `role` (the runbook check evaluates the role's own policies). */
+function roleSession(role: { arn: string; accountId: string; roleId: string; name: string }, sessionName: string): Caller {
   return {
-    kind: 'assumed-role', accountId, accessKeyId: '', roleArn, roleName, sessionName,
-    principalArn: `arn:aws:sts::${accountId}:assumed-role/${roleName}/${sessionName}`, userId: `${roleName}:${sessionName}`,
+    kind: 'assumed-role', accountId: role.accountId, accessKeyId: '', roleArn: role.arn, roleName: role.name, sessionName,
+    principalArn: `arn:aws:sts::${role.accountId}:assumed-role/${role.name}/${sessionName}`, userId: `${role.roleId}:${sessionName}`,
   };
 }
 
