@@ -52,6 +52,19 @@ export function signedJsonPost(target: Target, path: string, input: unknown, now
   return { method: 'POST', path, headers, body };
 }
 
+/** Builds a query-protocol POST (IAM, STS: form-encoded Action and parameters), signed as the SDKs sign it. */
+export function signedFormPost(target: Target, params: Record<string, string>, now?: Date): OutgoingRequest {
+  const body = Buffer.from(new URLSearchParams(params).toString());
+  const headers: Record<string, string> = {
+    'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
+    'content-length': String(body.length),
+    host: `${target.host}:${target.port}`,
+  };
+  Object.assign(headers, signRequest({ method: 'POST', path: '/', headers, body }, target.credentials,
+    { region: target.region, service: target.service, now }));
+  return { method: 'POST', path: '/', headers, body };
+}
+
 /** A keep-alive agent with at most `sockets` connections (one per closed-loop worker). */
 export function keepAliveAgent(sockets: number): http.Agent {
   return new http.Agent({ keepAlive: true, maxSockets: sockets, maxFreeSockets: sockets });
