@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { loadModel } from '../src/api/model.js';
+import { iamHandlers } from '../src/api/iam/index.js';
 import { ssmIncidentsHandlers } from '../src/api/ssm-incidents/index.js';
+import { stsHandlers } from '../src/api/sts/index.js';
 import { configDocs } from '../src/config/config.js';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
@@ -21,5 +23,18 @@ test('the ssm-incidents coverage table lists every operation of the model as ser
     assert.ok(row, `README lacks ${op}`);
     assert.match(row!, /\| served \|$/, `${op} is not marked served`);
     assert.equal(typeof ssmIncidentsHandlers[op], 'function', `${op} has no handler`);
+  }
+});
+
+test('the iam and sts coverage tables list every operation Tocsin serves of them, each with a handler', () => {
+  const lines = readme.split('\n');
+  for (const [service, handlers] of [['iam', iamHandlers], ['sts', stsHandlers]] as const) {
+    const start = lines.findIndex((l) => l.startsWith(`### ${service}`));
+    assert.ok(start >= 0, `README lacks the ${service} table`);
+    const end = lines.findIndex((l, i) => i > start && l.startsWith('#'));
+    const table = lines.slice(start, end < 0 ? undefined : end);
+    const listed = table.filter((l) => /^\| [A-Z]\w+ \| served \|$/.test(l)).map((l) => l.split(' ')[1]);
+    assert.deepEqual(listed.sort(), Object.keys(loadModel(service).operations).sort(), service);
+    for (const op of listed) assert.equal(typeof handlers[op!], 'function', `${service} ${op} has no handler`);
   }
 });
