@@ -70,7 +70,9 @@ export function createServices(database: Database, clock: Clock, box: SecretBox,
   const iam = new IamService(database, clock, box, changes);
   const tags = new TagService(database, clock);
   const resourcePolicies = new ResourcePolicyService(database, clock);
-  const access = new Authorizer({ identity: iam, resources: resourcePolicies, tags, clock, region });
+  // aws:ResourceTag/KEY: IAM users' and roles' tags for IAM actions, the tags table for the rest.
+  const resourceTags = { tagsOf: (arn: string) => (arn.startsWith('arn:aws:iam::') ? iam.tagsOfArn(arn) : tags.tagsOf(arn)) };
+  const access = new Authorizer({ identity: iam, resources: resourcePolicies, tags: resourceTags, clock, region });
   return {
     accounts: new AccountService(database, clock, box, changes),
     replicationSets: new ReplicationSetService(database, clock),

@@ -119,6 +119,18 @@ describe('Authorizer', () => {
     assert.equal(await allowed(bob, 'ssm-incidents', 'CreateResponsePlan', plan()), false);
   });
 
+  test('aws:ResourceTag on IAM actions sees the IAM user\'s tags', async () => {
+    const dave = await user('dave');
+    await s.iam.permissions.putInlinePolicy(A, { type: 'user', name: 'dave' }, 'web-users', doc(
+      { Effect: 'Allow', Action: 'iam:GetUser', Resource: '*', Condition: { StringEquals: { 'aws:ResourceTag/team': 'web' } } },
+    ));
+    await s.iam.users.create(A, { userName: 'web-person', tags: [{ Key: 'team', Value: 'web' }] });
+    await s.iam.users.create(A, { userName: 'db-person', tags: [{ Key: 'team', Value: 'db' }] });
+    assert.equal(await allowed(dave, 'iam', 'GetUser', { UserName: 'web-person' }), true);
+    assert.equal(await allowed(dave, 'iam', 'GetUser', { UserName: 'db-person' }), false);
+    assert.equal(await allowed(dave, 'iam', 'GetUser', { UserName: 'nobody-here' }), false);
+  });
+
   test('a plan whose runbook names a role needs iam:PassRole on that role', async () => {
     const carol = await user('carol');
     await s.iam.permissions.putInlinePolicy(A, { type: 'user', name: 'carol' }, 'plans', doc({ Effect: 'Allow', Action: 'ssm-incidents:*ResponsePlan', Resource: '*' }));

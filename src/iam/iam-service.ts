@@ -5,12 +5,14 @@
  * caller, which role an ARN names) and tells caches when anything changed.
  */
 import type { Caller } from '../api/operation.js';
+import { parseIamArn } from '../arn/arn.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { Database } from '../db/database.js';
 import type { Clock } from '../time/clock.js';
 import { AccessKeyService } from './access-key-service.js';
 import { ChangeFeed } from './change-feed.js';
 import type { IamDeps } from './iam-deps.js';
+import * as principals from './principal-store.js';
 import type { IamRole } from './iam.js';
 import { PermissionService } from './permission-service.js';
 import { PolicyService } from './policy-service.js';
@@ -31,9 +33,11 @@ export class IamService {
   readonly permissions: PermissionService;
   readonly accessKeys: AccessKeyService;
   private readonly feed: ChangeFeed;
+  private readonly database: Database;
 
   constructor(database: Database, clock: Clock, box: SecretBox, feed = new ChangeFeed()) {
     this.feed = feed;
+    this.database = database;
     const deps: IamDeps = { database, clock, box, feed };
     this.users = new UserService(deps);
     this.roles = new RoleService(deps);
@@ -78,5 +82,16 @@ export class IamService {
   /** The role named by an ARN (any account) or by a name in `accountId`, with its trust policy; undefined if none. */
   async findRole(accountId: string, roleArnOrName: string): Promise<IamRole | undefined> {
     return this.roles.find(accountId, roleArnOrName);
+  }
+
+  /** Tags of an IAM user or role by ARN (aws:ResourceTag/KEY for IAM actions); {} for anything else. */
+  async tagsOfArn(arn: string): Promise<Record<string, string>> {
+    const parsed = parseIamArn(arn);
+    if (!parsed || (parsed.kind !== 'user' && parsed.kind !== 'role')) return {};
+    const id = parsed.kind === 'user'
+      ? (await this.users.find(parsed.account, parsed.name).catch(() => undefined))?.userId
+      : (await this.roles.find(parsed.account, arn))?.roleId;
+    if (!id) return {};
+    return Object.fromEntries((await principals.findTags(this.database.db, id)).map((t) => [t.Key, t.Value]));
   }
 }
