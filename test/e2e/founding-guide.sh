@@ -223,7 +223,20 @@ flow() {
   local topic_chat="arn:aws:sns:$region:$ACCOUNT:incident-chat"
   local contact="arn:aws:ssm-contacts:$region:$ACCOUNT:contact/on-call-lead"
   local role="arn:aws:iam::$ACCOUNT:role/IncidentRunbookRole"
-  local template chat engagements actions integrations
+  local template chat engagements actions integrations trust runbook_policy
+  # The runbook's role: Incident Manager may assume it, and it may start the runbook.
+  trust=$(jq -nc '{Version: "2012-10-17", Statement: [{Effect: "Allow",
+    Principal: {Service: "ssm-incidents.amazonaws.com"}, Action: "sts:AssumeRole"}]}')
+  runbook_policy=$(jq -nc --arg a "$ACCOUNT" --arg r "$region" '{Version: "2012-10-17", Statement: [
+    {Effect: "Allow", Action: "ssm:StartAutomationExecution",
+     Resource: "arn:aws:ssm:\($r):\($a):automation-definition/AWSIncidents-CriticalIncidentRunbookTemplate:*"},
+    {Effect: "Allow", Action: ["ssm-incidents:*", "ssm-contacts:*"], Resource: "*"}]}')
+  must iam create-role --role-name IncidentRunbookRole --assume-role-policy-document "$trust"
+  check "iam create-role returns $role" "$OUT" '.Role.Arn == $r' --arg r "$role"
+  must iam put-role-policy --role-name IncidentRunbookRole --policy-name runbook --policy-document "$runbook_policy"
+  must iam get-role --role-name IncidentRunbookRole
+  check "iam get-role: the trust policy names ssm-incidents.amazonaws.com" "$OUT" \
+    '.Role.AssumeRolePolicyDocument.Statement[0].Principal.Service == "ssm-incidents.amazonaws.com"'
   template=$(jq -nc --arg t "$topic_notify" '{
     title: "Checkout is down", impact: 1,
     summary: "Customers cannot complete checkout; payments API returns 5xx.",
