@@ -3,7 +3,6 @@
  * and their related items and findings. The timeline's service-written events are added
  * in the same transaction as the change they record.
  */
-import { randomUUID } from 'node:crypto';
 import type { Kysely, Updateable } from 'kysely';
 import type {
   FindingSummary, Finding, BatchGetIncidentFindingsError, RelatedItemsUpdate, Filter,
@@ -13,6 +12,7 @@ import { decodePageToken, toPage, type Page, type PageRequest } from '../db/page
 import type { DB, IncidentsTable } from '../db/schema.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 import { normalizeFilters } from '../filters/filter.js';
+import { timeOrderedUuid } from '../ids/time-ordered-id.js';
 import { claim, once, replay, requestHash, type TokenUse } from '../idempotency/idempotency.js';
 import { requireReplicationSet } from '../replication-sets/replication-set-guard.js';
 import type { ResponsePlan } from '../response-plans/response-plan.js';
@@ -55,7 +55,7 @@ export class IncidentService {
     // PostgreSQL: with the plan in memory, the whole start is one statement (one round trip).
     const known = this.database.dialect === 'postgres' ? this.plans.get(req.responsePlanArn) : undefined;
     if (known && known.plan.accountId === actor.accountId) {
-      const incident = incidentFromPlan(known.plan, req, actor, randomUUID(), now);
+      const incident = incidentFromPlan(known.plan, req, actor, timeOrderedUuid(now), now);
       const outcome = await startWithKnownPlan(this.database, this.newIncidentWrite(actor, known.plan, req, incident, use, hash, now), {
         arn: known.plan.arn, revision: known.revision,
       });
@@ -76,7 +76,7 @@ export class IncidentService {
       });
     }
     const plan = this.remember(found.plan);
-    const incident = incidentFromPlan(plan, req, actor, randomUUID(), now);
+    const incident = incidentFromPlan(plan, req, actor, timeOrderedUuid(now), now);
     const outcome = await writeNewIncident(this.database, this.newIncidentWrite(actor, plan, req, incident, use, hash, now), {
       arn: plan.arn, revision: found.plan.revision,
     });
@@ -122,7 +122,7 @@ export class IncidentService {
   /** The service's own timeline event for a new incident: what triggered it. */
   private triggerEvent(actor: Actor, plan: ResponsePlan, req: ReturnType<typeof normalizeStart>, incident: Incident, now: Date): TimelineEvent {
     return {
-      incidentRecordArn: incident.arn, eventId: randomUUID(), eventType: triggerEventType, eventTime: now, eventUpdatedTime: now,
+      incidentRecordArn: incident.arn, eventId: timeOrderedUuid(now), eventType: triggerEventType, eventTime: now, eventUpdatedTime: now,
       eventData: boundedEventData({
         source: incident.source.source, title: incident.title, impact: incident.impact, summary: incident.summary,
         triggerArn: req.triggerDetails?.triggerArn, triggerTime: req.triggerDetails?.timestamp, rawData: req.triggerDetails?.rawData,
@@ -137,7 +137,7 @@ export class IncidentService {
       await requireReplicationSet(trx, actor.accountId);
       const plan = await plans.findOne(trx, req.responsePlanArn);
       if (!plan || plan.accountId !== actor.accountId) throw new NotFoundError('RESPONSE_PLAN', req.responsePlanArn);
-      return this.open(trx, actor, plan, req, incidentFromPlan(plan, req, actor, randomUUID(), now), now);
+      return this.open(trx, actor, plan, req, incidentFromPlan(plan, req, actor, timeOrderedUuid(now), now), now);
     }));
   }
 
@@ -210,7 +210,7 @@ export class IncidentService {
       }
       await store.update(trx, arn, patch);
       await timeline.insert(trx, {
-        incidentRecordArn: arn, eventId: randomUUID(), eventType: updateEventType, eventTime: now, eventUpdatedTime: now,
+        incidentRecordArn: arn, eventId: timeOrderedUuid(now), eventType: updateEventType, eventTime: now, eventUpdatedTime: now,
         eventData: boundedEventData({ modifiedBy: actor.principalArn, modifiedAttributes: diff }),
       });
     }));

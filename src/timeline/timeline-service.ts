@@ -2,7 +2,6 @@
  * The timeline of an incident: responders' custom events and notes, listed with the events
  * the incident service writes itself.
  */
-import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { EventReference, Filter } from '../api/models/ssm-incidents.types.js';
 import type { Database } from '../db/database.js';
@@ -11,6 +10,7 @@ import type { DB } from '../db/schema.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { normalizeFilters } from '../filters/filter.js';
 import { once } from '../idempotency/idempotency.js';
+import { timeOrderedUuid } from '../ids/time-ordered-id.js';
 import { requireOwnIncidentArn, type Actor } from '../incidents/incident.js';
 import * as incidents from '../incidents/incident-store.js';
 import * as relatedItems from '../incidents/related-item-store.js';
@@ -40,7 +40,7 @@ export class TimelineService {
       await requireReplicationSet(trx, actor.accountId);
       await requireIncident(trx, arn);
       await requireReferencedItems(trx, arn, event.eventReferences);
-      const eventId = randomUUID();
+      const eventId = timeOrderedUuid(this.clock.now());
       await store.insert(trx, { ...event, incidentRecordArn: arn, eventId, eventUpdatedTime: now });
       return eventId;
     }));
