@@ -197,10 +197,11 @@ export class AwsApi {
    * whose model has that Action (else the first), so it is refused in that service's XML.
    */
   private queryService(req: RawRequest, params: () => QueryParams): Served | undefined {
-    if (this.byScope.size === 0) return undefined;
+    // Query-protocol clients always call '/'; restJson paths never are (and skip the header parse).
+    if (this.byScope.size === 0 || req.path !== '/') return undefined;
     const scoped = signingServiceOf(req);
     if (scoped !== undefined) return this.byScope.get(scoped);
-    if (req.path !== '/' || (!isFormRequest(req) && !/(?:^|&)Action=/.test(req.query))) return undefined;
+    if (!isFormRequest(req) && !/(?:^|&)Action=/.test(req.query)) return undefined;
     const action = params().get('Action');
     const all = [...this.byScope.values()];
     return all.find((s) => s.query!.hasOperation(action)) ?? all[0];
