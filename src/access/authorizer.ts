@@ -87,16 +87,28 @@ export class Authorizer {
   }
 
   /**
-   * May `caller` assume `role`? The role's trust policy is its resource policy for
-   * sts:AssumeRole; the caller's identity policies must allow it too unless the trust policy
-   * names the caller itself (same account) — AWS's rules, in the evaluator.
+   * May `caller` assume `role`? Unlike other resource policies, a trust policy must always allow
+   * the caller: AssumeRole is allowed when the trust policy names the caller itself (its user,
+   * role or session ARN: enough within the role's account), or when it names the caller's
+   * account (or the caller from another account) and the caller's identity policies allow
+   * sts:AssumeRole on the role too; an explicit Deny in either refuses. Root credentials may not
+   * assume roles at all, as in AWS. `context` carries sts:ExternalId, sts:RoleSessionName and
+   * sts:SourceIdentity for the trust policy's conditions.
    */
-  async mayAssumeRole(caller: Caller, role: { arn: string; accountId: string; trustPolicy: string }): Promise<boolean> {
+  async mayAssumeRole(caller: Caller, role: { arn: string; accountId: string; trustPolicy: string }, context: Record<string, string | undefined> = {}): Promise<boolean> {
+    if (caller.kind === 'root') return false;
     const trust = this.compile(`trust:${role.arn}:${role.trustPolicy}`, role.trustPolicy, 'trust');
     const target: AuthzTarget = { action: 'sts:AssumeRole', resource: role.arn };
-    const identity = caller.kind === 'root' ? [] : (await this.identityOf(caller)).policies;
-    const decision = evaluate(this.request(principalOf(caller), target, role.accountId, false, callerContext(caller)), { identity, resource: [trust] });
-    return decision.allowed;
+    const identity = (await this.identityOf(caller)).policies;
+    const ctx = { ...callerContext(caller), ...context };
+    const principal = principalOf(caller);
+    if (caller.accountId === role.accountId) {
+      // The trust policy alone, naming the caller itself (an account-wide grant does not count here).
+      const named = evaluate(this.request(principal, target, role.accountId, false, ctx), { identity: [], resource: [trust] });
+      if (named.allowed) return evaluate(this.request(principal, target, role.accountId, false, ctx), { identity, resource: [trust] }).allowed;
+    }
+    // Otherwise both sides, as for a cross-account request (the trust policy may name the account).
+    return evaluate(this.request(principal, target, crossAccountFraming(caller, role.accountId), false, ctx), { identity, resource: [trust] }).allowed;
   }
 
   /**
@@ -205,6 +217,17 @@ export class Authorizer {
 }
 
 const empty: Held = { policies: [], mentionsResourceTag: false, changeCount: 0, at: 0 };
+
+/**
+ * The resource account under which the evaluator requires both an identity-policy Allow and a
+ * trust-policy Allow: the role's own account when it is another account than the caller's, else
+ * a placeholder account that is not the caller's (same-account AssumeRole through an
+ * account-wide trust grant needs the caller's own permission too).
+ */
+function crossAccountFraming(caller: Caller, roleAccount: string): string {
+  if (roleAccount !== caller.accountId) return roleAccount;
+  return caller.accountId === '000000000000' ? '000000000001' : '000000000000';
+}
 
 /** The account that owns an ARN's resource ('*' and account-less ARNs: undefined). */
 function resourceAccount(resource: string): string | undefined {

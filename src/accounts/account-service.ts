@@ -98,6 +98,12 @@ export class AccountService {
       if (opts.rootCredentials) {
         const { accessKeyId, secretAccessKey } = opts.rootCredentials;
         await this.database.write(async (trx) => {
+          // A configured key id may only ever name this account's configured root key: never
+          // take over a user's key, a generated key or another account's root key.
+          const existing = await store.findAccessKey(trx, accessKeyId);
+          if (existing && (existing.kind !== 'root-configured' || existing.account_id !== accountId)) {
+            throw new ConfigError(`TOCSIN_ACCESS_KEY_ID ${accessKeyId} is already the access key of ${existing.principal_arn}; choose another key id`);
+          }
           await store.createAccount(trx, accountId, nowMs);
           await store.upsertAccessKey(trx, {
             ...root, access_key_id: accessKeyId, secret_access_key: sealKeySecret(this.box, accessKeyId, secretAccessKey), kind: 'root-configured',
@@ -134,7 +140,7 @@ export class AccountService {
    * which is returned once. ConflictError when the account exists.
    */
   async createAccount(accountId?: string): Promise<CreatedAccount> {
-    if (accountId !== undefined && !/^\d{12}$/.test(accountId)) {
+    if (accountId !== undefined && (!/^\d{12}$/.test(accountId) || /^0+$/.test(accountId))) {
       throw new ValidationError('accountId', `Invalid value for accountId: '${accountId}' is not 12 digits.`);
     }
     for (let attempt = 0; ; attempt++) {

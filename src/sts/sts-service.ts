@@ -18,7 +18,8 @@ import { sealSession } from './session-token.js';
 
 /** Decides whether `caller` may assume `role` (sts:AssumeRole). */
 export interface RoleAssumptionCheck {
-  mayAssumeRole(caller: Caller, role: { arn: string; accountId: string; trustPolicy: string }): Promise<boolean>;
+  /** `context`: the request's sts:ExternalId, sts:RoleSessionName and sts:SourceIdentity (trust policy conditions). */
+  mayAssumeRole(caller: Caller, role: { arn: string; accountId: string; trustPolicy: string }, context?: Record<string, string | undefined>): Promise<boolean>;
 }
 
 /** The default check until the authorizer is wired in: only the role's own account's root. */
@@ -34,6 +35,8 @@ export interface AssumeRoleRequest {
   roleSessionName: string;
   durationSeconds?: number;
   sourceIdentity?: string;
+  /** The ExternalId the trust policy may require (Condition on sts:ExternalId). */
+  externalId?: string;
   /** Session policies, session tags and MFA are not supported; AssumeRole refuses them rather than ignore them. */
   unsupported?: string[];
 }
@@ -99,7 +102,8 @@ export class StsService {
     if (!parsed || parsed.kind !== 'role') throw new ValidationError('roleArn', `${req.roleArn} is invalid`);
     const denied = () => new AccessDeniedError(`User: ${caller.principalArn} is not authorized to perform: sts:AssumeRole on resource: ${req.roleArn}`);
     const role = await this.iam.findRole(parsed.account, req.roleArn);
-    if (!role || !(await check.mayAssumeRole(caller, { arn: role.arn, accountId: role.accountId, trustPolicy: role.trustPolicy }))) throw denied();
+    const context = { 'sts:ExternalId': req.externalId, 'sts:RoleSessionName': sessionName, 'sts:SourceIdentity': req.sourceIdentity };
+    if (!role || !(await check.mayAssumeRole(caller, { arn: role.arn, accountId: role.accountId, trustPolicy: role.trustPolicy }, context))) throw denied();
     if (caller.kind === 'assumed-role' && duration > CHAINED_MAX_SECONDS) {
       throw new ValidationError('durationSeconds', 'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.');
     }

@@ -89,7 +89,7 @@ for (const kind of backends) {
       const a = await account();
       const role = await s.iam.roles.create(a.id, { roleName: 'Responder', path: '/ops/', trustPolicy: TRUST(a.id), maxSessionSeconds: 7200 });
       const start = clock.now();
-      const creds = await s.sts.assumeRole(a.root, { roleArn: role.arn, roleSessionName: 'alice' }, 'us-east-1');
+      const creds = await s.sts.assumeRole(a.root, { roleArn: role.arn, roleSessionName: 'alice' }, 'us-east-1', allowAll);
       assert.match(creds.accessKeyId, /^ASIA[A-Z2-7]{16}$/);
       const wholeSecond = (d: Date) => Math.floor(d.getTime() / 1000) * 1000;
       assert.equal(creds.expiresAt.getTime(), wholeSecond(start) + 3600_000, 'an hour by default, to the second');
@@ -111,7 +111,7 @@ for (const kind of backends) {
       assert.equal((await otherNode.callerFor(creds.accessKeyId, { sessionToken: creds.sessionToken }))?.principalArn, creds.arn);
       // No token, another key's token, or a key id the token does not name: unknown.
       assert.equal(await otherNode.secretFor(creds.accessKeyId), undefined);
-      const second = await s.sts.assumeRole(a.root, { roleArn: role.arn, roleSessionName: 'bob' }, 'us-east-1');
+      const second = await s.sts.assumeRole(a.root, { roleArn: role.arn, roleSessionName: 'bob' }, 'us-east-1', allowAll);
       assert.equal(await otherNode.secretFor(creds.accessKeyId, second.sessionToken), undefined);
       assert.equal(await new CredentialLookup(db.database, clock, new SecretBox(randomBytes(32)), s.iam).secretFor(creds.accessKeyId, creds.sessionToken), undefined);
 
@@ -126,7 +126,7 @@ for (const kind of backends) {
     test('deleting the role ends its sessions, even if a role of the same name is created again', async () => {
       const a = await account();
       const role = await s.iam.roles.create(a.id, { roleName: 'r', trustPolicy: TRUST(a.id) });
-      const creds = await s.sts.assumeRole(a.root, { roleArn: role.arn, roleSessionName: 's1' }, 'us-east-1');
+      const creds = await s.sts.assumeRole(a.root, { roleArn: role.arn, roleSessionName: 's1' }, 'us-east-1', allowAll);
       assert.ok(await s.sts.credentials.secretFor(creds.accessKeyId, creds.sessionToken));
       await s.iam.roles.delete(a.id, 'r');
       await s.iam.roles.create(a.id, { roleName: 'r', trustPolicy: TRUST(a.id) });
@@ -136,8 +136,8 @@ for (const kind of backends) {
     test('DurationSeconds: 900 up to the role\'s maximum, 1 hour when chaining; names checked; refusals look alike', async () => {
       const a = await account();
       const role = await s.iam.roles.create(a.id, { roleName: 'r', trustPolicy: TRUST(a.id), maxSessionSeconds: 7200 });
-      const ask = (caller: Caller, extra: Partial<Parameters<StsService['assumeRole']>[1]> = {}) =>
-        s.sts.assumeRole(caller, { roleArn: role.arn, roleSessionName: 'sess', ...extra }, 'us-east-1');
+      const ask = (caller: Caller, extra: Partial<Parameters<StsService['assumeRole']>[1]> = {}, check: RoleAssumptionCheck = allowAll) =>
+        s.sts.assumeRole(caller, { roleArn: role.arn, roleSessionName: 'sess', ...extra }, 'us-east-1', check);
       assert.equal((await ask(a.root, { durationSeconds: 900 })).expiresAt.getTime(), Math.floor(clock.now().getTime() / 1000) * 1000 + 900_000);
       await ask(a.root, { durationSeconds: 7200 });
       await rejectsWith(ask(a.root, { durationSeconds: 7201 }), 'validation', 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.');
@@ -147,12 +147,14 @@ for (const kind of backends) {
       await rejectsWith(ask(a.root, { unsupported: ['Policy'] }), 'validation', /does not support Policy/);
       await rejectsWith(s.sts.assumeRole(a.root, { roleArn: 'arn:aws:iam::111122223333:user/x', roleSessionName: 'ss' }, 'us-east-1'), 'validation', /invalid/);
 
-      // The default check: the role account's root only. A missing role is refused the same way.
+      // The authorizer (the service's check): a user the account-wide trust does not back with its
+      // own permission, and root credentials, are refused; a missing role is refused the same way.
       const user = await s.iam.users.create(a.id, { userName: 'u' });
       const userCaller: Caller = { accountId: a.id, principalArn: user.arn, accessKeyId: 'AKIAX', kind: 'user', userId: user.userId, userName: 'u' };
-      await rejectsWith(ask(userCaller), 'access-denied', `User: ${user.arn} is not authorized to perform: sts:AssumeRole on resource: ${role.arn}`);
+      await rejectsWith(ask(userCaller, {}, s.access), 'access-denied', `User: ${user.arn} is not authorized to perform: sts:AssumeRole on resource: ${role.arn}`);
       const b = await account();
-      await rejectsWith(ask(b.root), 'access-denied', /is not authorized to perform: sts:AssumeRole/);
+      await rejectsWith(ask(b.root, {}, s.access), 'access-denied', /is not authorized to perform: sts:AssumeRole/);
+      await rejectsWith(ask(a.root, {}, s.access), 'access-denied', /is not authorized to perform: sts:AssumeRole/);
       const missing = `arn:aws:iam::${a.id}:role/missing`;
       await rejectsWith(s.sts.assumeRole(a.root, { roleArn: missing, roleSessionName: 'ss' }, 'us-east-1'), 'access-denied',
         `User: ${a.root.principalArn} is not authorized to perform: sts:AssumeRole on resource: ${missing}`);

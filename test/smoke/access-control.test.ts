@@ -158,6 +158,25 @@ describe('access control', () => {
     clock.advance(-901_000);
   });
 
+  test('AssumeRole follows the trust policy: never root, ExternalId conditions, account-wide trust needs the caller\'s own permission', async () => {
+    const trust = (Principal: unknown, Condition?: unknown) => policyDoc({ Effect: 'Allow', Principal, Action: 'sts:AssumeRole', ...(Condition ? { Condition } : {}) });
+    await root.iam.send(new CreateRoleCommand({ RoleName: 'Vendor', AssumeRolePolicyDocument: trust({ AWS: `arn:aws:iam::${A}:user/vendor` }, { StringEquals: { 'sts:ExternalId': 'ticket-4711' } }) }));
+    await root.iam.send(new CreateRoleCommand({ RoleName: 'AnyoneHere', AssumeRolePolicyDocument: trust({ AWS: A }) }));
+    const arn = (name: string) => `arn:aws:iam::${A}:role/${name}`;
+    // Root credentials may not assume roles, whatever the trust policy says.
+    await expectAwsError(root.sts.send(new AssumeRoleCommand({ RoleArn: arn('AnyoneHere'), RoleSessionName: 'root-try' })), 'AccessDenied', 403);
+    const vendor = as(await userWithKey('vendor'));
+    await expectAwsError(vendor.sts.send(new AssumeRoleCommand({ RoleArn: arn('Vendor'), RoleSessionName: 'v1' })), 'AccessDenied', 403);
+    await expectAwsError(vendor.sts.send(new AssumeRoleCommand({ RoleArn: arn('Vendor'), RoleSessionName: 'v1', ExternalId: 'wrong-id' })), 'AccessDenied', 403);
+    assert.ok((await vendor.sts.send(new AssumeRoleCommand({ RoleArn: arn('Vendor'), RoleSessionName: 'v1', ExternalId: 'ticket-4711' }))).Credentials);
+    // A trust policy naming only the account: the user needs sts:AssumeRole in its own policy.
+    await expectAwsError(vendor.sts.send(new AssumeRoleCommand({ RoleArn: arn('AnyoneHere'), RoleSessionName: 'v2' })), 'AccessDenied', 403);
+    await root.iam.send(new PutUserPolicyCommand({ UserName: 'vendor', PolicyName: 'assume', PolicyDocument: policyDoc(allow('sts:AssumeRole', `arn:aws:iam::${A}:role/*`)) }));
+    assert.ok((await vendor.sts.send(new AssumeRoleCommand({ RoleArn: arn('AnyoneHere'), RoleSessionName: 'v2' }))).Credentials);
+    // An identity permission alone does not open a role whose trust policy names someone else.
+    await expectAwsError(vendor.sts.send(new AssumeRoleCommand({ RoleArn: arn('Admin'), RoleSessionName: 'v3' })), 'AccessDenied', 403);
+  });
+
   test('another account sees nothing of ours until a resource policy shares a plan, then starts incidents from it', async () => {
     const other = await s.app.services.accounts.createAccount(B);
     const b = as({ accessKeyId: other.accessKeyId, secretAccessKey: other.secretAccessKey });

@@ -47,3 +47,23 @@ test('servers starting together on one empty database agree on a single generate
   const cleanup = await startTestServer({ reuse: env });
   await cleanup.close();
 });
+
+test('a configured root key id that is already another key (a user\'s, another account\'s root) refuses the start and changes nothing', async () => {
+  const first = await startTestServer();
+  const other = await first.app.services.accounts.createAccount('444455556666');
+  await first.app.services.iam.users.create(first.accountId, { userName: 'alice' });
+  const alice = await first.app.services.iam.accessKeys.create(first.accountId, 'alice');
+  const env = await first.stop();
+  for (const taken of [alice.accessKeyId, other.accessKeyId, first.credentials.accessKeyId]) {
+    await assert.rejects(startTestServer({ reuse: env, env: { TOCSIN_ACCESS_KEY_ID: taken, TOCSIN_SECRET_ACCESS_KEY: 'not-the-secret' } }),
+      (err: Error) => err.constructor.name === 'ConfigError' && err.message.includes(`TOCSIN_ACCESS_KEY_ID ${taken} is already the access key of arn:aws:iam::`));
+  }
+  const again = await startTestServer({ reuse: env });
+  await call(again, { accessKeyId: alice.accessKeyId, secretAccessKey: alice.secretAccessKey }).then(
+    () => assert.fail('alice has no policy: her key must work and be refused by authorization'),
+    (err) => assert.equal(err.name, 'AccessDeniedException'),
+  );
+  await call(again, { accessKeyId: other.accessKeyId, secretAccessKey: other.secretAccessKey });
+  await call(again, again.credentials);
+  await again.close();
+});

@@ -16,7 +16,7 @@ export default handler<AssumeRoleRequest, AssumeRoleResponse>(async (input, ctx)
     .filter((k) => input[k] !== undefined);
   const session = await ctx.services.sts.assumeRole(ctx.caller, {
     roleArn: input.RoleArn, roleSessionName: input.RoleSessionName, durationSeconds: input.DurationSeconds,
-    sourceIdentity: input.SourceIdentity, unsupported,
+    sourceIdentity: input.SourceIdentity, externalId: input.ExternalId, unsupported,
   }, ctx.region, check);
   return {
     Credentials: {

@@ -46,14 +46,16 @@ test('GetCallerIdentity names the signer; GetAccessKeyInfo the account of a key'
 });
 
 test('AssumeRole returns credentials whose caller is the role session', async () => {
-  const out = await call('AssumeRole', { RoleArn: roleArn, RoleSessionName: 'alice', DurationSeconds: 900 });
+  // Root may not assume roles (the authorizer); this test is about the handler, so its check allows.
+  const allowing = { ...services, access: { mayAssumeRole: async () => true } } as unknown as AppServices;
+  const out = await call('AssumeRole', { RoleArn: roleArn, RoleSessionName: 'alice', DurationSeconds: 900 }, root, allowing);
   assert.match(out.Credentials.AccessKeyId, /^ASIA/);
   assert.deepEqual(out.Credentials.Expiration, new Date('2026-12-03T10:15:00Z'));
   assert.match(out.AssumedRoleUser.AssumedRoleId, /^AROA[A-Z2-7]{16}:alice$/);
   assert.equal(out.AssumedRoleUser.Arn, `arn:aws:sts::${ACCOUNT}:assumed-role/Responder/alice`);
   const session = (await services.sts.credentials.callerFor(out.Credentials.AccessKeyId, { sessionToken: out.Credentials.SessionToken }))!;
   assert.deepEqual(await call('GetCallerIdentity', {}, session), { UserId: out.AssumedRoleUser.AssumedRoleId, Account: ACCOUNT, Arn: out.AssumedRoleUser.Arn });
-  await assert.rejects(call('AssumeRole', { RoleArn: roleArn, RoleSessionName: 'x1', Policy: '{}' }), /does not support Policy/);
+  await assert.rejects(call('AssumeRole', { RoleArn: roleArn, RoleSessionName: 'x1', Policy: '{}' }, root, allowing), /does not support Policy/);
 });
 
 test('AssumeRole asks services.access.mayAssumeRole when the authorizer is there', async () => {
