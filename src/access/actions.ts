@@ -109,7 +109,6 @@ const iam: Record<string, Resolve> = {
   GetUser: user, DeleteUser: user, TagUser: taggedUser, UntagUser: taggedUser, ListUserTags: user,
   ListUsers: allOf('user'),
   CreateAccessKey: user, ListAccessKeys: user, UpdateAccessKey: user, DeleteAccessKey: user,
-  GetAccessKeyLastUsed: (_i, c) => ({ resource: c.kind === 'user' ? c.principalArn : '*' }),
   CreateRole: (i, c) => ({ resource: iamArn(c.accountId, 'role', i.RoleName, i.Path ?? '/'), ...iamTags(i) }),
   GetRole: role, DeleteRole: role, UpdateAssumeRolePolicy: role, TagRole: taggedRole, UntagRole: taggedRole, ListRoleTags: role,
   ListRoles: allOf('role'),
@@ -126,6 +125,8 @@ const iam: Record<string, Resolve> = {
 // ---------------------------------------------------------------- sts
 
 const sts: Record<string, Resolve> = {
+  // (GetAccessKeyLastUsed: the key's owner is known only after a lookup; its handler asks
+  // Authorizer.authorizeTarget with that user.)
   // AssumeRole is decided by the STS service itself: the role's trust policy and the caller's
   // identity policies together (Authorizer.mayAssumeRole), as AWS evaluates it.
   AssumeRole: (i) => ({ resource: i.RoleArn }),
@@ -135,7 +136,7 @@ const sts: Record<string, Resolve> = {
 const tables: Record<string, Record<string, Resolve>> = { 'ssm-incidents': ssmIncidents, iam, sts };
 
 /** Operations whose permission the handler checks itself (with more than one policy set). */
-export const checkedByHandler = new Set(['sts:AssumeRole']);
+export const checkedByHandler = new Set(['sts:AssumeRole', 'iam:GetAccessKeyLastUsed']);
 
 /**
  * The permissions one request needs. `service` is the IAM service prefix (the signing name:

@@ -87,6 +87,16 @@ export class Authorizer {
   }
 
   /**
+   * One permission whose resource a handler found itself (e.g. the owner of an access key):
+   * allows or throws AccessDeniedError, as `authorize` does for the request's own targets.
+   */
+  async authorizeTarget(caller: Caller, target: AuthzTarget, opts: { secureTransport: boolean }): Promise<void> {
+    const owner = resourceAccount(target.resource) ?? caller.accountId;
+    const decision = await this.decide(caller, target, owner, opts.secureTransport);
+    if (!decision.allowed) throw denied(caller, target, decision);
+  }
+
+  /**
    * May `caller` assume `role`? Unlike other resource policies, a trust policy must always allow
    * the caller: AssumeRole is allowed when the trust policy names the caller itself (its user,
    * role or session ARN: enough within the role's account), or when it names the caller's
@@ -140,8 +150,10 @@ export class Authorizer {
   private async decide(caller: Caller, target: AuthzTarget, owner: string, secure: boolean): Promise<Decision> {
     const resource = await this.resourcePoliciesOf(target.resource);
     const sameAccount = owner === caller.accountId;
-    // Root of the resource's account: allowed unless a resource policy explicitly denies.
-    if (caller.kind === 'root' && sameAccount && resource.policies.length === 0) return { allowed: true };
+    // Root of the resource's account: allowed unless a resource policy explicitly denies; and it
+    // may always read and change the resource's policies (as S3 lets root delete a bucket policy),
+    // so a Deny-everyone policy can be undone without wiping the account.
+    if (caller.kind === 'root' && sameAccount && (resource.policies.length === 0 || rootManagesPolicies.has(target.action))) return { allowed: true };
     const identity = caller.kind === 'root' ? undefined : await this.identityOf(caller);
     const extra: Record<string, string | string[] | undefined> = callerContext(caller);
     if (identity?.mentionsResourceTag || resource.mentionsResourceTag) {
@@ -215,6 +227,9 @@ export class Authorizer {
     return c;
   }
 }
+
+/** Actions the resource account's root may always perform on its resources' policies. */
+const rootManagesPolicies = new Set(['ssm-incidents:GetResourcePolicies', 'ssm-incidents:PutResourcePolicy', 'ssm-incidents:DeleteResourcePolicy']);
 
 const empty: Held = { policies: [], mentionsResourceTag: false, changeCount: 0, at: 0 };
 

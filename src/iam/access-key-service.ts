@@ -88,6 +88,7 @@ export class AccessKeyService {
     const user = row.user_id ? await users.findOneById(this.deps.database.db, row.user_id) : undefined;
     return {
       userName: user?.name,
+      userArn: user?.arn,
       lastUsedAt: row.last_used_at === null ? undefined : new Date(row.last_used_at),
       service: row.last_used_service ?? undefined,
       region: row.last_used_region ?? undefined,

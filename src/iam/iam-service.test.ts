@@ -93,9 +93,9 @@ for (const kind of backends) {
       assert.equal((await s.iam.accessKeys.list(acct, 'ci', {})).items.length, 1);
 
       const use = await s.iam.accessKeys.lastUsed(acct, k2.accessKeyId);
-      assert.deepEqual(use, { userName: 'ci', lastUsedAt: undefined, service: undefined, region: undefined });
+      assert.deepEqual(use, { userName: 'ci', userArn: `arn:aws:iam::${acct}:user/ci`, lastUsedAt: undefined, service: undefined, region: undefined });
       await s.iam.accessKeys.recordUse(k2.accessKeyId, 'ssm-incidents', 'us-east-1');
-      assert.deepEqual(await s.iam.accessKeys.lastUsed(acct, k2.accessKeyId), { userName: 'ci', lastUsedAt: clock.now(), service: 'ssm-incidents', region: 'us-east-1' });
+      assert.deepEqual(await s.iam.accessKeys.lastUsed(acct, k2.accessKeyId), { userName: 'ci', userArn: `arn:aws:iam::${acct}:user/ci`, lastUsedAt: clock.now(), service: 'ssm-incidents', region: 'us-east-1' });
       assert.equal(await s.iam.accessKeys.lastUsed(newAccount(), k2.accessKeyId), undefined, 'another account\'s key is not visible');
     });
 

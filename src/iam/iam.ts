@@ -64,6 +64,8 @@ export interface AccessKeyInfo {
 /** When and where an access key was last used (undefined members: never). */
 export interface AccessKeyUse {
   userName?: string;
+  /** ARN of the user owning the key (none for a root key). */
+  userArn?: string;
   lastUsedAt?: Date;
   service?: string;
   region?: string;

@@ -9,10 +9,10 @@ import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import {
   AttachUserPolicyCommand, CreateAccessKeyCommand, CreatePolicyCommand, CreateRoleCommand, CreateUserCommand,
-  DeleteAccessKeyCommand, IAMClient, ListUsersCommand, PutRolePolicyCommand, PutUserPolicyCommand, UpdateAccessKeyCommand,
+  DeleteAccessKeyCommand, GetAccessKeyLastUsedCommand, IAMClient, ListAccessKeysCommand, ListUsersCommand, PutRolePolicyCommand, PutUserPolicyCommand, UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
 import {
-  CreateResponsePlanCommand, GetIncidentRecordCommand, GetResponsePlanCommand, ListResponsePlansCommand, PutResourcePolicyCommand,
+  CreateResponsePlanCommand, DeleteResourcePolicyCommand, GetIncidentRecordCommand, GetResourcePoliciesCommand, GetResponsePlanCommand, ListResponsePlansCommand, PutResourcePolicyCommand,
   SSMIncidentsClient, StartIncidentCommand, UpdateIncidentRecordCommand,
 } from '@aws-sdk/client-ssm-incidents';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
@@ -209,6 +209,34 @@ describe('access control', () => {
     assert.equal((await bUser.incidents.send(new GetResponsePlanCommand({ arn: planArn }))).name, 'web');
     // B's users are B's: A's IAM does not know them.
     await expectAwsError(bUser.iam.send(new ListUsersCommand({})), 'AccessDenied', 403);
+  });
+
+  test('a resource policy denying everyone binds root too, except for managing the plan\'s policies', async () => {
+    const locked = (await root.incidents.send(new CreateResponsePlanCommand({ name: 'locked', incidentTemplate: { title: 'x', impact: 3 } }))).arn!;
+    const { policyId } = await root.incidents.send(new PutResourcePolicyCommand({
+      resourceArn: locked, policy: policyDoc({ Effect: 'Deny', Principal: '*', Action: 'ssm-incidents:*', Resource: '*' }),
+    }));
+    const err = await expectAwsError(root.incidents.send(new GetResponsePlanCommand({ arn: locked })), 'AccessDeniedException', 403);
+    assert.match(err.message, /with an explicit deny in a resource-based policy$/);
+    await expectAwsError(root.incidents.send(new StartIncidentCommand({ responsePlanArn: locked })), 'AccessDeniedException', 403);
+    const listed = await root.incidents.send(new GetResourcePoliciesCommand({ resourceArn: locked }));
+    assert.deepEqual(listed.resourcePolicies!.map((p) => p.policyId), [policyId]);
+    await root.incidents.send(new DeleteResourcePolicyCommand({ resourceArn: locked, policyId }));
+    assert.equal((await root.incidents.send(new GetResponsePlanCommand({ arn: locked }))).name, 'locked');
+  });
+
+  test('${aws:username} limits a user to its own keys; GetAccessKeyLastUsed is checked on the key\'s owner', async () => {
+    const self = policyDoc(allow(['iam:*AccessKey*', 'iam:GetUser'], `arn:aws:iam::${A}:user/\${aws:username}`));
+    const { Policy } = await root.iam.send(new CreatePolicyCommand({ PolicyName: 'OwnKeys', PolicyDocument: self }));
+    const daveCred = await userWithKey('dave', [Policy!.Arn!]);
+    const erinCred = await userWithKey('erin', [Policy!.Arn!]);
+    const dave = as(daveCred);
+    assert.equal((await dave.iam.send(new ListAccessKeysCommand({}))).AccessKeyMetadata![0]!.AccessKeyId, daveCred.accessKeyId);
+    await expectAwsError(dave.iam.send(new ListAccessKeysCommand({ UserName: 'erin' })), 'AccessDenied', 403, `resource: arn:aws:iam::${A}:user/erin`);
+    assert.equal((await dave.iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: daveCred.accessKeyId }))).UserName, 'dave');
+    await expectAwsError(dave.iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: erinCred.accessKeyId })), 'AccessDenied', 403,
+      `iam:GetAccessKeyLastUsed on resource: arn:aws:iam::${A}:user/erin`);
+    await expectAwsError(dave.iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: s.credentials.accessKeyId })), 'AccessDenied', 403, `arn:aws:iam::${A}:root`);
   });
 
   test('the aws CLI creates a user and key that then work', async () => {

@@ -10,6 +10,9 @@ export default handler<GetAccessKeyLastUsedRequest, GetAccessKeyLastUsedResponse
   if (!use) {
     throw new AccessDeniedError(`User: ${ctx.caller.principalArn} is not authorized to perform: iam:GetAccessKeyLastUsed on resource: access key ${input.AccessKeyId}`);
   }
+  // The permission is on the key's owner: its user, or the account root for a root key.
+  const owner = use.userArn ?? `arn:aws:iam::${accountOf(ctx)}:root`;
+  await ctx.services.access.authorizeTarget(ctx.caller, { action: 'iam:GetAccessKeyLastUsed', resource: owner }, { secureTransport: false });
   return {
     ...(use.userName !== undefined ? { UserName: use.userName } : {}),
     AccessKeyLastUsed: {
