@@ -200,6 +200,11 @@ describe('the AWS query protocol (iam, sts)', () => {
     assert.equal(seen.CreateUser, undefined, 'the handler did not run');
   });
 
+  test('an error echoing control characters is still XML the SDK can parse', async () => {
+    const err = await expectAwsError(iamClient().send(new CreateUserCommand({ UserName: 'a\u0001b' })), 'ValidationError', 400);
+    assert.match(err.message, /Value 'a\ufffdb' at 'userName' failed to satisfy constraint/);
+  });
+
   test('an unexpected failure is ServiceFailure 500 with a generic message', async () => {
     const err = await expectAwsError(iamClient().send(new TagUserCommand({ UserName: 'bob', Tags: [{ Key: 'k', Value: 'v' }] })), 'ServiceFailureException', 500);
     assert.equal(err.$fault, 'server');

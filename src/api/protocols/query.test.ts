@@ -152,7 +152,8 @@ test('an operation without output answers with ResponseMetadata only', () => {
 });
 
 test('text is XML-escaped, carriage returns and other controls as character references', () => {
-  assert.equal(escapeXml(`a<b>&"c'\r\n\t\u0001`), 'a&lt;b&gt;&amp;"c\'&#xD;\n\t&#x1;');
+  assert.equal(escapeXml(`a<b>&"c'\r\n\t\u0001`), 'a&lt;b&gt;&amp;"c\'&#xD;\n\t\ufffd');
+  assert.equal(escapeXml('x\ud800y\udc00z\ud83d\ude00'), 'x\ufffdy\ufffdz\ud83d\ude00');
   const res = iam.writeOutput('GetUserPolicy', { UserName: 'bob', PolicyName: 'p&<q>', PolicyDocument: '%7B%22a%22%7D' }, RID);
   assert.match(res.body!, /<PolicyName>p&amp;&lt;q&gt;<\/PolicyName><PolicyDocument>%7B%22a%22%7D<\/PolicyDocument>/);
 });

@@ -264,10 +264,12 @@ const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&
 
 /**
  * Escapes text for element content (quotes stay as they are, as AWS sends them). A carriage
- * return is written as a reference so parsers do not fold it into a newline; other C0 controls,
- * which XML 1.0 cannot carry at all, as references too.
+ * return is written as a reference so parsers do not fold it into a newline. Other C0 controls
+ * and lone surrogates cannot appear in XML 1.0 at all, not even as references (a client's parser
+ * would reject the whole answer): they become U+FFFD, as in an error echoing bad input.
  */
 export function escapeXml(text: string): string {
   // eslint-disable-next-line no-control-regex
-  return text.replace(/[&<>\r\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, (c) => XML_ESCAPES[c] ?? `&#x${c.charCodeAt(0).toString(16).toUpperCase()};`);
+  return text.replace(/[&<>\r\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
+    (c) => XML_ESCAPES[c] ?? '\ufffd');
 }
