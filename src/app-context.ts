@@ -119,7 +119,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     const sealed = await services.accounts.sealStoredSecrets();
     if (sealed > 0) logger.info('sealed stored secrets with the master key', { count: sealed });
     const api = new AwsApi({
-      authorize: (caller, service, operation, input) => services.access.authorize(caller, service, operation, input, { secureTransport: false }),
+      authorize: (caller, service, operation, input, request) => services.access.authorize(caller, service, operation, input, { secureTransport: false, ...request }),
       services: serviceDefinitions(),
       appServices: services,
       secrets: (id, token) => services.sts.credentials.secretFor(id, token),

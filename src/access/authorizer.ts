@@ -21,6 +21,8 @@ export interface StoredPolicy { id: string; document: string }
 /** Where identity policies come from (the IAM service). */
 export interface IdentityPolicySource {
   identityPolicies(caller: Caller): Promise<StoredPolicy[]>;
+  /** Tags of an IAM user or role by ARN (aws:PrincipalTag/KEY). */
+  tagsOfArn(arn: string): Promise<Record<string, string>>;
   /** A role by ARN (any account), with its id and trust policy. */
   findRole(accountId: string, roleArn: string): Promise<{ arn: string; accountId: string; roleId: string; name: string; trustPolicy: string } | undefined>;
   /** Increases whenever anything in IAM changes on this node. */
@@ -55,7 +57,20 @@ export interface Authorized {
   account: string;
 }
 
-interface Held { policies: CompiledPolicy[]; mentionsResourceTag: boolean; changeCount: number; at: number }
+interface Held {
+  policies: CompiledPolicy[];
+  mentionsResourceTag: boolean;
+  /** aws:PrincipalTag/KEY of the principal (loaded only when its policies mention principal tags). */
+  principalTags?: Record<string, string>;
+  changeCount: number;
+  at: number;
+}
+
+/** What the request itself tells the conditions: TLS (aws:SecureTransport) and the client address (aws:SourceIp). */
+export interface RequestFacts {
+  secureTransport: boolean;
+  sourceIp?: string;
+}
 
 const CACHE_LIMIT = 10_000;
 
@@ -74,12 +89,12 @@ export class Authorizer {
    * Allows or refuses one request (AccessDeniedError naming the principal, action and resource).
    * `service` is the IAM prefix (the signing name), `input` the validated input.
    */
-  async authorize(caller: Caller, service: string, operation: string, input: Record<string, unknown>, opts: { secureTransport: boolean }): Promise<Authorized> {
+  async authorize(caller: Caller, service: string, operation: string, input: Record<string, unknown>, opts: RequestFacts): Promise<Authorized> {
     const targets = authorizationTargets(service, operation, input, caller, this.opts.region);
     let account = caller.accountId;
     for (const target of targets) {
       const owner = resourceAccount(target.resource) ?? caller.accountId;
-      const decision = await this.decide(caller, target, owner, opts.secureTransport);
+      const decision = await this.decide(caller, target, owner, opts);
       if (!decision.allowed) throw denied(caller, target, decision);
       if (target === targets[0]) account = owner;
     }
@@ -90,9 +105,9 @@ export class Authorizer {
    * One permission whose resource a handler found itself (e.g. the owner of an access key):
    * allows or throws AccessDeniedError, as `authorize` does for the request's own targets.
    */
-  async authorizeTarget(caller: Caller, target: AuthzTarget, opts: { secureTransport: boolean }): Promise<void> {
+  async authorizeTarget(caller: Caller, target: AuthzTarget, opts: RequestFacts): Promise<void> {
     const owner = resourceAccount(target.resource) ?? caller.accountId;
-    const decision = await this.decide(caller, target, owner, opts.secureTransport);
+    const decision = await this.decide(caller, target, owner, opts);
     if (!decision.allowed) throw denied(caller, target, decision);
   }
 
@@ -147,7 +162,7 @@ export class Authorizer {
     return { ...decision, reason: `${role.arn} may not perform ssm:StartAutomationExecution on ${definition}: ${decision.reason}` };
   }
 
-  private async decide(caller: Caller, target: AuthzTarget, owner: string, secure: boolean): Promise<Decision> {
+  private async decide(caller: Caller, target: AuthzTarget, owner: string, facts: RequestFacts): Promise<Decision> {
     const resource = await this.resourcePoliciesOf(target.resource);
     const sameAccount = owner === caller.accountId;
     // Root of the resource's account: allowed unless a resource policy explicitly denies; and it
@@ -155,11 +170,12 @@ export class Authorizer {
     // so a Deny-everyone policy can be undone without wiping the account.
     if (caller.kind === 'root' && sameAccount && (resource.policies.length === 0 || rootManagesPolicies.has(target.action))) return { allowed: true };
     const identity = caller.kind === 'root' ? undefined : await this.identityOf(caller);
-    const extra: Record<string, string | string[] | undefined> = callerContext(caller);
+    const extra: Record<string, string | string[] | undefined> = { ...callerContext(caller), ...identity?.principalTags };
+    if (facts.sourceIp) extra['aws:SourceIp'] = facts.sourceIp;
     if (identity?.mentionsResourceTag || resource.mentionsResourceTag) {
       for (const [k, v] of Object.entries(await this.opts.tags.tagsOf(target.resource))) extra[`aws:ResourceTag/${k}`] = v;
     }
-    const req = this.request(principalOf(caller), target, owner, secure, extra);
+    const req = this.request(principalOf(caller), target, owner, facts.secureTransport, extra);
     return evaluate(req, { identity: identity?.policies ?? [], resource: resource.policies });
   }
 
@@ -185,7 +201,13 @@ export class Authorizer {
     const held = this.fresh(this.identityCache.get(key), source.changeCount);
     if (held) return held;
     const stored = await source.identityPolicies(caller);
-    return this.hold(this.identityCache, key, stored, 'identity', source.changeCount);
+    const loaded = this.hold(this.identityCache, key, stored, 'identity', source.changeCount);
+    // ABAC: the user's or role's own tags, when a policy asks for them.
+    if (stored.some((p) => /aws:principaltag/i.test(p.document))) {
+      const tags = await source.tagsOfArn(caller.kind === 'assumed-role' ? caller.roleArn! : caller.principalArn);
+      loaded.principalTags = Object.fromEntries(Object.entries(tags).map(([k, v]) => [`aws:PrincipalTag/${k}`, v]));
+    }
+    return loaded;
   }
 
   /** Resource policies that govern `arn`: a plan's own, and its plan's for an incident record. */

@@ -34,7 +34,7 @@ export type CallerLookup = (accessKeyId: string, use: { sessionToken?: string; s
  * The one authorization decision: allows the request (returning the account it acts in) or
  * throws AccessDeniedError. `service` is the IAM service prefix (the signing name).
  */
-export type Authorize = (caller: Caller, service: string, operation: string, input: Record<string, unknown>) => Promise<{ account: string }>;
+export type Authorize = (caller: Caller, service: string, operation: string, input: Record<string, unknown>, request: { sourceIp?: string }) => Promise<{ account: string }>;
 
 /** Options of the AWS API dispatcher. */
 export interface AwsApiOptions {
@@ -115,7 +115,7 @@ export class AwsApi {
       if (!handler) throw new ProtocolError('UnknownOperationException', 400, `Operation ${operation} is not implemented by Tocsin`);
       const validated = this.inputCodec(served, operation)(input);
       // Authorization after input validation (bad input is a 400 whoever asks), before the handler.
-      const { account } = await this.opts.authorize(caller, signingName(served.def), operation, validated);
+      const { account } = await this.opts.authorize(caller, signingName(served.def), operation, validated, { sourceIp: req.remoteAddress });
       const actor = account === caller.accountId ? caller : { ...caller, accountId: account };
       const ctx: RequestContext = {
         requestId, caller, actor, services: this.opts.appServices, region: this.opts.region, operation,

@@ -85,7 +85,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, opts: HttpServer
     send(res, { status: ready ? 200 : 503, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: ready ? 'ok' : 'starting' }) });
     return;
   }
-  const raw: RawRequest = { method, path, query, headers: req.headers, body: Buffer.alloc(0) };
+  const raw: RawRequest = { method, path, query, headers: req.headers, body: Buffer.alloc(0), remoteAddress: unmapped(req.socket.remoteAddress) };
   if (!opts.isReady()) {
     req.resume();
     const out = await opts.api.handle(raw, new ProtocolError('ServiceUnavailableException', 503, 'Tocsin is starting or stopping; retry shortly.'));
@@ -138,4 +138,9 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 
 function tooLarge(limit: number): ProtocolError {
   return new ProtocolError('RequestEntityTooLargeException', 413, `Request body exceeds the limit of ${limit} bytes (TOCSIN_MAX_BODY_BYTES)`);
+}
+
+/** '::ffff:127.0.0.1' (an IPv4 client on a dual-stack socket) as '127.0.0.1', for IpAddress conditions. */
+function unmapped(address: string | undefined): string | undefined {
+  return address?.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
 }

@@ -239,6 +239,19 @@ describe('access control', () => {
     await expectAwsError(dave.iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: s.credentials.accessKeyId })), 'AccessDenied', 403, `arn:aws:iam::${A}:root`);
   });
 
+  test('aws:SourceIp is the client\'s address', async () => {
+    const cred = await userWithKey('local-only');
+    await root.iam.send(new PutUserPolicyCommand({
+      UserName: 'local-only', PolicyName: 'here', PolicyDocument: policyDoc(
+        { ...allow('ssm-incidents:ListResponsePlans'), Condition: { IpAddress: { 'aws:SourceIp': '127.0.0.0/8' } } },
+        { ...allow('ssm-incidents:GetResponsePlan'), Condition: { IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } } },
+      ),
+    }));
+    const user = as(cred);
+    await user.incidents.send(new ListResponsePlansCommand({}));
+    await expectAwsError(user.incidents.send(new GetResponsePlanCommand({ arn: planArn })), 'AccessDeniedException', 403);
+  });
+
   test('the aws CLI creates a user and key that then work', async () => {
     const env = {
       PATH: process.env.PATH, HOME: process.env.HOME, AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null',

@@ -9,6 +9,8 @@ export interface RawRequest {
   query: string;
   headers: IncomingHttpHeaders;
   body: Buffer;
+  /** The client's address (aws:SourceIp), when known. */
+  remoteAddress?: string;
 }
 
 /** What a protocol encoder produces. */
