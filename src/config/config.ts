@@ -1,6 +1,11 @@
 import { resolve } from 'node:path';
 import { decodeMasterKey } from '../crypto/secret-box.js';
+import { loadDeliveryConfig, deliveryConfigDocs, type DeliveryConfig } from './delivery-config.js';
 import type { TocsinEnv } from './env.js';
+import { bool, ConfigError, int } from './values.js';
+
+export { ConfigError } from './values.js';
+export type { DeliveryConfig } from './delivery-config.js';
 
 /** Tocsin's typed configuration, defaults applied and values checked. */
 export interface Config {
@@ -19,10 +24,14 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** Key sealing stored secrets (32 bytes); undefined means the data directory's generated master.key. */
   masterKey?: Buffer;
+  /**
+   * Base URL people and providers reach this server at (TOCSIN_PUBLIC_URL, else
+   * http://host:port), without a trailing slash: acknowledgement links are built on it.
+   */
+  publicUrl: string;
+  /** Email, SMS and voice providers (src/delivery). */
+  delivery: DeliveryConfig;
 }
-
-/** Thrown for a configuration value that cannot be used; the CLI prints it and exits. */
-export class ConfigError extends Error {}
 
 /** Every variable, its default and meaning; README's configuration table mirrors it. */
 export const configDocs: [string, string, string][] = [
@@ -41,21 +50,8 @@ export const configDocs: [string, string, string][] = [
   ['TOCSIN_MASTER_KEY', '(generated: master.key in the data dir)',
     'Key that encrypts stored secrets: 32 bytes as base64 or hex (openssl rand -base64 32). '
     + 'Keep a copy: the secrets cannot be read without it. Several nodes on one PostgreSQL database must all set the same value.'],
+  ...deliveryConfigDocs,
 ];
-
-function int(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got '${raw}'`);
-  return n;
-}
-
-function bool(name: string, raw: string | undefined, fallback: boolean): boolean {
-  if (raw === undefined) return fallback;
-  if (/^(true|1|yes)$/i.test(raw)) return true;
-  if (/^(false|0|no)$/i.test(raw)) return false;
-  throw new ConfigError(`${name} must be true or false, got '${raw}'`);
-}
 
 /** Builds the Config from the environment, or throws ConfigError naming the variable. */
 export function loadConfig(env: TocsinEnv, cwd = process.cwd()): Config {
@@ -82,9 +78,11 @@ export function loadConfig(env: TocsinEnv, cwd = process.cwd()): Config {
     // The value is a secret: never echoed.
     throw new ConfigError('TOCSIN_MASTER_KEY must be 32 bytes written as base64 or hex (e.g. openssl rand -base64 32)');
   }
+  const host = env.TOCSIN_HOST ?? '127.0.0.1';
+  const port = int('TOCSIN_PORT', env.TOCSIN_PORT, 4747, 0, 65535);
   return {
-    host: env.TOCSIN_HOST ?? '127.0.0.1',
-    port: int('TOCSIN_PORT', env.TOCSIN_PORT, 4747, 0, 65535),
+    host,
+    port,
     dataDir: resolve(cwd, env.TOCSIN_DATA_DIR ?? 'data'),
     databaseUrl: env.DATABASE_URL,
     accountId: env.TOCSIN_ACCOUNT_ID,
@@ -97,5 +95,6 @@ export function loadConfig(env: TocsinEnv, cwd = process.cwd()): Config {
     dbPoolSize: int('TOCSIN_DB_POOL_SIZE', env.TOCSIN_DB_POOL_SIZE, 16, 1, 1000),
     logLevel,
     masterKey,
+    ...loadDeliveryConfig(env, { host, port }),
   };
 }
