@@ -3,10 +3,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
   CreateContactChannelCommand, CreateContactCommand, DeleteContactCommand, GetContactChannelCommand, GetContactCommand,
-  GetContactPolicyCommand, ListContactsCommand, ListTagsForResourceCommand, PutContactPolicyCommand, UpdateContactCommand,
-  paginateListContacts, type CreateContactCommandInput, type Plan,
+  GetContactPolicyCommand, ListContactChannelsCommand, ListContactsCommand, ListRotationsCommand, ListTagsForResourceCommand,
+  PutContactPolicyCommand, StartEngagementCommand, UpdateContactCommand, paginateListContacts, type CreateContactCommandInput, type Plan,
 } from '@aws-sdk/client-ssm-contacts';
-import { CreateResponsePlanCommand, UpdateResponsePlanCommand } from '@aws-sdk/client-ssm-incidents';
+import {
+  CreateReplicationSetCommand, CreateResponsePlanCommand, DeleteReplicationSetCommand, ListReplicationSetsCommand, UpdateResponsePlanCommand,
+} from '@aws-sdk/client-ssm-incidents';
 import { expectAwsError } from '../helpers/expect-aws-error.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -202,5 +204,34 @@ describe('contacts', () => {
     assert.deepEqual(Tags, [{ Key: 'env', Value: 'prod' }, { Key: 'team', Value: 'sre' }]);
     await expectAwsError(create({ Alias: 'tagged-2', Tags: [{ Key: 'team' }] }), 'ValidationException', 400, 'Tags.1.member.Value');
     await expectAwsError(create({ Alias: 'tagged-2', Tags: [{ Key: 'a', Value: '1' }, { Key: 'a', Value: '2' }] }), 'ValidationException', 400, 'Tags.2.member.Key');
+  });
+});
+
+describe('contacts and the rest of Incident Manager', () => {
+  let s: TestServer;
+  before(async () => (s = await startTestServer()));
+  after(() => s.close());
+
+  test('engagements and rotations are not served yet: UnknownOperationException', async () => {
+    await expectAwsError(s.contacts.send(new StartEngagementCommand({ ContactId: contact('a'), Sender: 'x', Subject: 's', Content: 'c' })),
+      'UnknownOperationException', 400, 'Operation StartEngagement is not implemented by Tocsin');
+    await expectAwsError(s.contacts.send(new ListRotationsCommand({})), 'UnknownOperationException', 400, 'ListRotations');
+  });
+
+  test('DeleteReplicationSet deletes the account\'s contacts with their channels, tags and policies', async () => {
+    const ContactArn = (await s.contacts.send(new CreateContactCommand({ Alias: 'gone', Type: 'PERSONAL', Plan: { Stages: [] }, Tags: [{ Key: 'k', Value: 'v' }] }))).ContactArn!;
+    await s.contacts.send(new CreateContactChannelCommand({ ContactId: ContactArn, Name: 'm', Type: 'EMAIL', DeliveryAddress: { SimpleAddress: 'g@example.com' }, DeferActivation: true }));
+    await s.contacts.send(new PutContactPolicyCommand({ ContactArn, Policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: B }, Action: 'ssm-contacts:GetContact', Resource: ContactArn }] }) }));
+    const [arn] = (await s.incidents.send(new ListReplicationSetsCommand({}))).replicationSetArns!;
+    await s.incidents.send(new DeleteReplicationSetCommand({ arn }));
+    // Contacts need Incident Manager set up, as in AWS.
+    await expectAwsError(s.contacts.send(new CreateContactCommand({ Alias: 'gone', Type: 'PERSONAL', Plan: { Stages: [] } })), 'ValidationException', 400, 'replication set');
+    await s.incidents.send(new CreateReplicationSetCommand({ regions: { 'us-east-1': {} } }));
+    assert.deepEqual((await s.contacts.send(new ListContactsCommand({}))).Contacts, []);
+    await expectAwsError(s.contacts.send(new ListContactChannelsCommand({ ContactId: ContactArn })), 'ResourceNotFoundException', 400);
+    await s.contacts.send(new CreateContactCommand({ Alias: 'gone', Type: 'PERSONAL', Plan: { Stages: [] } }));
+    assert.deepEqual((await s.contacts.send(new ListTagsForResourceCommand({ ResourceARN: ContactArn }))).Tags, []);
+    assert.equal((await s.contacts.send(new GetContactPolicyCommand({ ContactArn }))).Policy, undefined);
+    assert.deepEqual((await s.contacts.send(new ListContactChannelsCommand({ ContactId: ContactArn }))).ContactChannels, []);
   });
 });
