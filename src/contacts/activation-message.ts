@@ -27,13 +27,14 @@ export function activationMessage(channel: ContactChannel, code: string, nowMs: 
 
 /**
  * The AWS-shaped error for a failed send; `failure` begins its message ("The contact channel
- * ... was created, but its activation code could not be sent"). AWS documents no error for
+ * ... was created, but its activation code could not be sent"), `addressField` is the member a
+ * refused address is blamed on (CreateContactChannel's). AWS documents no error for
  * this, so: a provider's temporary failure is a ThrottlingException (the SDKs retry it, and a
  * retry sends again); a permanent one, no provider for the channel type or an address the
  * provider refuses, is a ValidationException (retrying cannot help). Anything that is not a
  * DeliveryError is a fault of ours and is rethrown as is (InternalServerException).
  */
-export function deliveryFailure(err: unknown, failure: string, providerConfigured: boolean): Error {
+export function deliveryFailure(err: unknown, failure: string, providerConfigured: boolean, addressField?: string): Error {
   if (!(err instanceof DeliveryError)) return err as Error;
   if (!err.permanent) {
     return new ThrottledError(`${failure}: ${err.message}. The provider failed for now; retry in a while.`, RETRY_AFTER_SECONDS);
@@ -41,5 +42,5 @@ export function deliveryFailure(err: unknown, failure: string, providerConfigure
   if (!providerConfigured) {
     return new ValidationError(undefined, `${failure}: ${err.message}. Configure a delivery provider for this channel type, then call SendActivationCode.`);
   }
-  return new ValidationError('DeliveryAddress.SimpleAddress', `${failure}: the provider refused the address (${err.message}).`);
+  return new ValidationError(addressField, `${failure}: the provider refused the address (${err.message}).`);
 }

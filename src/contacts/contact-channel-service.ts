@@ -75,7 +75,7 @@ export class ContactChannelService {
       // First call, or a retry of one whose code could not be sent: a channel with no code outstanding gets one.
       const channel = await store.findOne(this.database.db, arn);
       if (channel && channel.activationStatus === 'NOT_ACTIVATED' && channel.codeHash === null) {
-        await this.issueCode(channel, `The contact channel ${arn} was created, but its activation code could not be sent`);
+        await this.issueCode(channel, `The contact channel ${arn} was created, but its activation code could not be sent`, 'DeliveryAddress.SimpleAddress');
       }
     }
     return arn;
@@ -173,9 +173,10 @@ export class ContactChannelService {
   /**
    * Sends a new code over the channel and then records its hash: a code is stored only once it
    * went out, so a failed send leaves no code that nobody received ("no code outstanding" is
-   * what lets a retried CreateContactChannel try again). `failure` begins the error's message.
+   * what lets a retried CreateContactChannel try again). `failure` begins the error's message;
+   * `addressField` names the request's address member, if it has one.
    */
-  private async issueCode(channel: store.StoredChannel, failure: string): Promise<void> {
+  private async issueCode(channel: store.StoredChannel, failure: string, addressField?: string): Promise<void> {
     const nowMs = this.clock.now().getTime();
     const window = nextSendWindow(channel.codesWindowStart, channel.codesInWindow, nowMs);
     if (!window) {
@@ -188,7 +189,7 @@ export class ContactChannelService {
     try {
       await this.deliverer.send(activationMessage(channel, code, nowMs));
     } catch (err) {
-      throw deliveryFailure(err, failure, this.deliverer.canDeliver(channel.type));
+      throw deliveryFailure(err, failure, this.deliverer.canDeliver(channel.type), addressField);
     }
     await this.database.write((trx) => store.storeCode(trx, channel.arn, {
       hash: hashActivationCode(code), expiresAt: nowMs + CODE_LIFETIME_MS, windowStart: window.windowStart, sentInWindow: window.sent,

@@ -221,6 +221,7 @@ describe('contact channels', () => {
     assert.equal(deliverer.sentTo(arn).length, 1);
     assert.equal((await s.contacts.send(new CreateContactChannelCommand(input))).ContactChannelArn, arn);
     assert.equal(deliverer.sentTo(arn).length, 1, 'a retry after a successful send sends nothing');
+    await expectAwsError(s.contacts.send(new CreateContactChannelCommand({ ...input, Name: 'other' })), 'ConflictException', 400, 'flaky-1');
     await activate(arn, deliverer.codeFor(arn));
     deliverer.failWith = new DeliveryError('the number is not reachable', true, 'twilio');
     await expectAwsError(channel({ Name: 'unreachable', Type: 'SMS', address: '+15005550178' }), 'ValidationException', 400, 'the provider refused the address');
