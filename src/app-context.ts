@@ -8,8 +8,11 @@ import { AwsApi } from './api/aws-api.js';
 import { startHttpServer, type RunningServer } from './api/http-server.js';
 import { serviceDefinitions } from './api/services.js';
 import { ConfigError, type Config } from './config/config.js';
+import { ContactChannelService } from './contacts/contact-channel-service.js';
+import { ContactService } from './contacts/contact-service.js';
 import { loadOrCreateKeyFile, SecretBox } from './crypto/secret-box.js';
 import { openDatabase, type Database } from './db/database.js';
+import { DeliveryError, type Deliverer } from './delivery/delivery.js';
 import { ChangeFeed } from './iam/change-feed.js';
 import { IamService } from './iam/iam-service.js';
 import { deleteExpiredTokens, tokenLifetimeMs } from './idempotency/idempotency.js';
@@ -32,6 +35,8 @@ export interface AppServices {
   timeline: TimelineService;
   tags: TagService;
   resourcePolicies: ResourcePolicyService;
+  contacts: ContactService;
+  contactChannels: ContactChannelService;
   iam: IamService;
   sts: StsService;
   /** The one authorization decision (also AssumeRole's and the runbook role check). */
@@ -58,21 +63,48 @@ export interface AppOptions {
   logger?: Logger;
   /** Check every output against the model (tests). */
   strictOutput?: boolean;
+  /** Sends messages to contact channels (activation codes); default: no provider configured. */
+  deliverer?: Deliverer;
 }
+
+/** What the services send through, besides the database (createServices' optional dependencies). */
+export interface ServiceDeps {
+  deliverer?: Deliverer;
+}
+
+/**
+ * The Deliverer of a server with no delivery provider configured: it can deliver nothing, and
+ * says so (a permanent DeliveryError), so e.g. CreateContactChannel answers that the activation
+ * code could not be sent. The delivery adapters (SMTP, SMS/voice providers) replace it.
+ */
+export const noDeliveryProvider: Deliverer = {
+  canDeliver: () => false,
+  send: async (message) => {
+    throw new DeliveryError(`no delivery provider is configured for ${message.channelType}`, true);
+  },
+};
 
 /**
  * Builds the services over an open database; `box` seals and opens stored secrets, `region` is
  * the region this server acts as (resource ARNs the authorizer builds).
  */
-export function createServices(database: Database, clock: Clock, box: SecretBox, region = 'us-east-1'): AppServices {
+export function createServices(database: Database, clock: Clock, box: SecretBox, region = 'us-east-1', deps: ServiceDeps = {}): AppServices {
   // Credential and policy caches listen to one feed: IAM changes and root key changes alike.
   const changes = new ChangeFeed();
   const iam = new IamService(database, clock, box, changes);
   const tags = new TagService(database, clock);
   const resourcePolicies = new ResourcePolicyService(database, clock);
+  const contacts = new ContactService(database, clock, region);
   // aws:ResourceTag/KEY: IAM users' and roles' tags for IAM actions, the tags table for the rest.
   const resourceTags = { tagsOf: (arn: string) => (arn.startsWith('arn:aws:iam::') ? iam.tagsOfArn(arn) : tags.tagsOf(arn)) };
-  const access = new Authorizer({ identity: iam, resources: resourcePolicies, tags: resourceTags, clock, region });
+  // Response plans' and contacts' policies share one table; either service's change refreshes the cache.
+  const resources = {
+    policiesOf: (arn: string) => resourcePolicies.policiesOf(arn),
+    get changeCount() {
+      return resourcePolicies.changeCount + contacts.changeCount;
+    },
+  };
+  const access = new Authorizer({ identity: iam, resources, tags: resourceTags, clock, region });
   return {
     accounts: new AccountService(database, clock, box, changes),
     replicationSets: new ReplicationSetService(database, clock),
@@ -81,6 +113,8 @@ export function createServices(database: Database, clock: Clock, box: SecretBox,
     timeline: new TimelineService(database, clock),
     tags,
     resourcePolicies,
+    contacts,
+    contactChannels: new ContactChannelService(database, clock, region, deps.deliverer ?? noDeliveryProvider),
     iam,
     sts: new StsService(database, clock, box, iam, access),
     access,
@@ -114,7 +148,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   let ready = false;
   let server: RunningServer | undefined;
   try {
-    const services = createServices(database, clock, box, config.region);
+    const services = createServices(database, clock, box, config.region, { deliverer: opts.deliverer });
     // Before serving: the key must be the database's, and secrets stored in plaintext by older versions get sealed.
     const sealed = await services.accounts.sealStoredSecrets();
     if (sealed > 0) logger.info('sealed stored secrets with the master key', { count: sealed });

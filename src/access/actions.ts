@@ -2,10 +2,11 @@
  * What each operation asks of the authorizer: the IAM action, the resource ARN it acts on and
  * the request's own condition keys, after the AWS Service Authorization Reference
  * (ssm-incidents:StartIncident on the response plan, ssm-incidents:GetIncidentRecord on the
- * incident record, List* on "*", iam:CreateUser on the user, ...). One table per service;
+ * incident record, ssm-contacts:GetContact on the contact, List* on "*", iam:CreateUser on the
+ * user, ...). One table per service;
  * an operation the table does not name acts on the first ARN in its input, else on "*".
  */
-import { parseArn, responsePlanArn } from '../arn/arn.js';
+import { contactArn, parseArn, parseContactsArn, responsePlanArn } from '../arn/arn.js';
 import type { Caller } from '../api/operation.js';
 
 /** One permission an operation needs: all of an operation's targets must be allowed. */
@@ -76,6 +77,70 @@ const ssmIncidents: Record<string, Resolve> = {
   UpdateTimelineEvent: member('incidentRecordArn'),
 };
 
+// ---------------------------------------------------------------- ssm-contacts
+
+/** aws:RequestTag/KEY and aws:TagKeys of an ssm-contacts tag list ([{Key, Value}]; entries without a Key are the handler's to refuse). */
+function contactTags(tags: Input[] | undefined): Pick<AuthzTarget, 'requestTags' | 'tagKeys'> {
+  if (!tags) return {};
+  const map = Object.fromEntries(tags.filter((t) => typeof t?.Key === 'string').map((t) => [t.Key, String(t.Value ?? '')]));
+  return { requestTags: map, tagKeys: Object.keys(map) };
+}
+
+/**
+ * ssm-contacts:AssociateContact ("use a contact in an escalation plan", a permission-only
+ * action CreateContact and UpdateContact depend on) on each contact of `account` the plan's
+ * stages engage. Contacts of other accounts are left to the plan's validation, which refuses
+ * them with a ValidationException naming the field.
+ */
+function associatedContacts(plan: Input | undefined, account: string): AuthzTarget[] {
+  const ids = new Set<string>();
+  for (const stage of (plan?.Stages ?? []) as Input[]) {
+    for (const t of (stage?.Targets ?? []) as Input[]) {
+      const id = t?.ContactTargetInfo?.ContactId;
+      if (typeof id === 'string' && parseContactsArn(id)?.account === account) ids.add(id);
+    }
+  }
+  return [...ids].map((resource) => ({ action: 'ssm-contacts:AssociateContact', resource }));
+}
+
+/**
+ * After the Service Authorization Reference: contact operations act on the contact, channel
+ * operations (and SendActivationCode, Activate/DeactivateContactChannel) on the channel,
+ * CreateContactChannel and ListContactChannels on the contact, ListContacts on "*".
+ * CreateContact also needs ssm-contacts:TagResource when it tags the new contact.
+ */
+const ssmContacts: Record<string, Resolve> = {
+  ActivateContactChannel: member('ContactChannelId'),
+  CreateContact: (i, c, region) => {
+    const resource = contactArn(region, c.accountId, i.Alias);
+    const tags = contactTags(i.Tags);
+    return [
+      { action: 'ssm-contacts:CreateContact', resource, ...tags },
+      ...(i.Tags?.length ? [{ action: 'ssm-contacts:TagResource', resource, ...tags }] : []),
+      ...associatedContacts(i.Plan, c.accountId),
+    ];
+  },
+  CreateContactChannel: member('ContactId'),
+  DeactivateContactChannel: member('ContactChannelId'),
+  DeleteContact: member('ContactId'),
+  DeleteContactChannel: member('ContactChannelId'),
+  GetContact: member('ContactId'),
+  GetContactChannel: member('ContactChannelId'),
+  GetContactPolicy: member('ContactArn'),
+  ListContactChannels: member('ContactId'),
+  ListContacts: any,
+  ListTagsForResource: member('ResourceARN'),
+  PutContactPolicy: member('ContactArn'),
+  SendActivationCode: member('ContactChannelId'),
+  TagResource: (i) => ({ resource: i.ResourceARN, ...contactTags(i.Tags) }),
+  UntagResource: (i) => ({ resource: i.ResourceARN, tagKeys: i.TagKeys }),
+  UpdateContact: (i) => [
+    { action: 'ssm-contacts:UpdateContact', resource: i.ContactId },
+    ...associatedContacts(i.Plan, parseArn(i.ContactId)?.account ?? ''),
+  ],
+  UpdateContactChannel: member('ContactChannelId'),
+};
+
 // ---------------------------------------------------------------- iam
 
 const iamArn = (account: string, kind: string, name: string, path = '/') => `arn:aws:iam::${account}:${kind}${path}${name}`;
@@ -133,7 +198,7 @@ const sts: Record<string, Resolve> = {
   GetAccessKeyInfo: any,
 };
 
-const tables: Record<string, Record<string, Resolve>> = { 'ssm-incidents': ssmIncidents, iam, sts };
+const tables: Record<string, Record<string, Resolve>> = { 'ssm-incidents': ssmIncidents, 'ssm-contacts': ssmContacts, iam, sts };
 
 /** Operations whose permission the handler checks itself (with more than one policy set). */
 export const checkedByHandler = new Set(['sts:AssumeRole', 'iam:GetAccessKeyLastUsed']);

@@ -8,7 +8,7 @@
  * (the IAM service's change counter, bumped on every write) or, for changes made by another
  * node on PostgreSQL, for at most `ttlMs`; a plan's resource policies the same way.
  */
-import { parseArn, parseIncidentsArn, responsePlanArn } from '../arn/arn.js';
+import { contactArn, parseArn, parseContactsArn, parseIncidentsArn, responsePlanArn } from '../arn/arn.js';
 import type { Caller } from '../api/operation.js';
 import { AccessDeniedError } from '../errors.js';
 import type { Clock } from '../time/clock.js';
@@ -29,9 +29,9 @@ export interface IdentityPolicySource {
   readonly changeCount: number;
 }
 
-/** Where resource policies come from (response plans' PutResourcePolicy). */
+/** Where resource policies come from (response plans' PutResourcePolicy, contacts' PutContactPolicy). */
 export interface ResourcePolicySource {
-  /** Policies attached to the resource (a response plan ARN). */
+  /** Policies attached to the resource (a response plan or contact ARN). */
   policiesOf(resourceArn: string): Promise<StoredPolicy[]>;
   readonly changeCount: number;
 }
@@ -210,15 +210,15 @@ export class Authorizer {
     return loaded;
   }
 
-  /** Resource policies that govern `arn`: a plan's own, and its plan's for an incident record. */
+  /** Resource policies that govern `arn`: those of its response plan or contact (governingResource). */
   private async resourcePoliciesOf(arn: string): Promise<Held> {
-    const plan = governingPlan(arn);
-    if (!plan) return empty;
+    const governing = governingResource(arn);
+    if (!governing) return empty;
     const source = this.opts.resources;
-    const held = this.fresh(this.resourceCache.get(plan), source.changeCount);
+    const held = this.fresh(this.resourceCache.get(governing), source.changeCount);
     if (held) return held;
-    const stored = await source.policiesOf(plan);
-    return this.hold(this.resourceCache, plan, stored, 'resource', source.changeCount);
+    const stored = await source.policiesOf(governing);
+    return this.hold(this.resourceCache, governing, stored, 'resource', source.changeCount);
   }
 
   private fresh(held: Held | undefined, changeCount: number): Held | undefined {
@@ -251,7 +251,10 @@ export class Authorizer {
 }
 
 /** Actions the resource account's root may always perform on its resources' policies. */
-const rootManagesPolicies = new Set(['ssm-incidents:GetResourcePolicies', 'ssm-incidents:PutResourcePolicy', 'ssm-incidents:DeleteResourcePolicy']);
+const rootManagesPolicies = new Set([
+  'ssm-incidents:GetResourcePolicies', 'ssm-incidents:PutResourcePolicy', 'ssm-incidents:DeleteResourcePolicy',
+  'ssm-contacts:GetContactPolicy', 'ssm-contacts:PutContactPolicy',
+]);
 
 const empty: Held = { policies: [], mentionsResourceTag: false, changeCount: 0, at: 0 };
 
@@ -272,11 +275,18 @@ function resourceAccount(resource: string): string | undefined {
   return parseArn(resource)?.account || undefined;
 }
 
-/** The response plan whose resource policies govern an ARN: the plan itself, or an incident record's plan. */
-function governingPlan(arn: string): string | undefined {
+/**
+ * The resource whose policies govern an ARN: a response plan for itself and its incident
+ * records; a contact for itself and its channels, engagements and pages (ARNs that carry the
+ * contact's alias, as AWS's contact policies share `contact/ALIAS` with `engagement/ALIAS/*`).
+ */
+function governingResource(arn: string): string | undefined {
   const parsed = parseIncidentsArn(arn);
   if (parsed?.kind === 'response-plan') return arn;
   if (parsed?.kind === 'incident-record') return responsePlanArn(parsed.account, parsed.path[0]!);
+  const contact = parseContactsArn(arn);
+  if (contact?.kind === 'contact') return arn;
+  if (contact && contact.kind !== 'rotation') return contactArn(contact.region, contact.account, contact.path[0]!);
   return undefined;
 }
 

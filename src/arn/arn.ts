@@ -4,6 +4,8 @@
  *   arn:aws:ssm-incidents::ACCOUNT:incident-record/PLAN/ID
  *   arn:aws:ssm-incidents::ACCOUNT:replication-set/ID
  *   arn:aws:ssm-contacts:REGION:ACCOUNT:contact/ALIAS
+ *   arn:aws:ssm-contacts:REGION:ACCOUNT:contact-channel/ALIAS/UUID
+ *   arn:aws:ssm-contacts:REGION:ACCOUNT:rotation/NAME, engagement/ALIAS/ID, page/ALIAS/ID
  *   arn:aws:iam::ACCOUNT:root
  *   arn:aws:iam::ACCOUNT:user/PATH/NAME, role/PATH/NAME, policy/PATH/NAME (PATH may be empty)
  *   arn:aws:iam::aws:policy/PATH/NAME (AWS managed policies)
@@ -66,6 +68,42 @@ export function parseIncidentsArn(text: string): { kind: IncidentsResourceKind; 
   if (kind === 'incident-record' && path.length !== 2) return undefined;
   if (kind !== 'incident-record' && path.length !== 1) return undefined;
   return { kind, account: arn.account, path };
+}
+
+/** ARN of an ssm-contacts contact (a personal contact, escalation plan or on-call schedule). */
+export function contactArn(region: string, account: string, alias: string): string {
+  return `arn:aws:ssm-contacts:${region}:${account}:contact/${alias}`;
+}
+
+/**
+ * ARN of a contact channel. The API answers `contact-channel/ALIAS/UUID` (the model's examples);
+ * the Service Authorization Reference spells the resource type `contactchannel`, but policies
+ * match the ARN the service uses, so `contact-channel` it is everywhere.
+ */
+export function contactChannelArn(region: string, account: string, alias: string, channelId: string): string {
+  return `arn:aws:ssm-contacts:${region}:${account}:contact-channel/${alias}/${channelId}`;
+}
+
+/** The kinds of ssm-contacts resources an ARN can name. */
+export type ContactsResourceKind = 'contact' | 'contact-channel' | 'rotation' | 'engagement' | 'page';
+
+const contactsPathLength: Record<ContactsResourceKind, number> = {
+  contact: 1, 'contact-channel': 2, rotation: 1, engagement: 2, page: 2,
+};
+
+/**
+ * Classifies an ssm-contacts ARN: its kind, region, account and resource path (the alias
+ * first for contacts, channels, engagements and pages; the name for rotations); undefined if
+ * it is none of them.
+ */
+export function parseContactsArn(text: string): { kind: ContactsResourceKind; region: string; account: string; path: string[] } | undefined {
+  const arn = parseArn(text);
+  if (!arn || arn.service !== 'ssm-contacts' || !arn.account || !arn.region) return undefined;
+  const [kind, ...path] = arn.resource.split('/');
+  if (!Object.hasOwn(contactsPathLength, kind!)) return undefined;
+  const k = kind as ContactsResourceKind;
+  if (path.length !== contactsPathLength[k] || path.some((p) => p === '')) return undefined;
+  return { kind: k, region: arn.region, account: arn.account, path };
 }
 
 /** The kinds of IAM entities an ARN can name. */

@@ -43,6 +43,22 @@ const rules: Rule[] = [
     sqliteColumns: 'related_items.incident_arn, related_items.generated_id',
     error: () => new ConflictError('A related item with this generatedId already exists on the incident.', 'INCIDENT_RECORD'),
   },
+  {
+    // Reached only by a race the contact service's own check did not see.
+    constraint: 'contacts_account_alias_key',
+    sqliteColumns: 'contacts.account_id, contacts.alias',
+    error: () => new ConflictError('A contact with this alias already exists in the account.', 'CONTACT'),
+  },
+  {
+    constraint: 'contacts_pkey',
+    sqliteColumns: 'contacts.arn',
+    error: () => new ConflictError('A contact with this alias already exists in the account.', 'CONTACT'),
+  },
+  {
+    constraint: 'contact_channels_contact_address_key',
+    sqliteColumns: 'contact_channels.contact_arn, contact_channels.type, contact_channels.address',
+    error: () => new ConflictError('The contact already has a channel of this type with this delivery address.', 'CONTACT_CHANNEL'),
+  },
 ];
 
 /** The domain error for a database error, or the error itself when no rule matches. */

@@ -28,9 +28,10 @@ export function encodePageToken(list: string, key: readonly KeyPart[]): string {
 
 /**
  * Reads a token made by encodePageToken for the same `list` whose key has the given part
- * types; undefined when there is no token. Anything else is a ValidationError on nextToken.
+ * types; undefined when there is no token. Anything else is a ValidationError on `field`
+ * (nextToken, or NextToken in the PascalCase services).
  */
-export function decodePageToken(list: string, token: string | undefined, types: readonly ('string' | 'number')[]): KeyPart[] | undefined {
+export function decodePageToken(list: string, token: string | undefined, types: readonly ('string' | 'number')[], field = 'nextToken'): KeyPart[] | undefined {
   if (token === undefined || token === '') return undefined;
   let parsed: unknown;
   try {
@@ -40,7 +41,7 @@ export function decodePageToken(list: string, token: string | undefined, types: 
   }
   const ok = Array.isArray(parsed) && parsed.length === types.length + 1 && parsed[0] === list
     && types.every((t, i) => typeof parsed[i + 1] === t && (t === 'string' || Number.isFinite(parsed[i + 1])));
-  if (!ok) throw new ValidationError('nextToken', 'Invalid value for nextToken: the token is not valid; pass the nextToken returned by the previous call of this operation, unchanged.');
+  if (!ok) throw new ValidationError(field, `Invalid value for ${field}: the token is not valid; pass the token returned by the previous call of this operation, unchanged.`);
   return (parsed as KeyPart[]).slice(1);
 }
 

@@ -238,6 +238,51 @@ export interface IdempotencyTokensTable {
   created_at: number;
 }
 
+export interface ContactsTable {
+  arn: string;
+  account_id: string;
+  /** Unique per account; byte order on both databases. */
+  alias: string;
+  display_name: string | null;
+  /** PERSONAL, ESCALATION or ONCALL_SCHEDULE. */
+  type: string;
+  /** The normalized Plan JSON (Stages and/or RotationIds, as GetContact returns it). */
+  plan: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ContactPlanTargetsTable {
+  /** The contact whose plan names the target. */
+  contact_arn: string;
+  target_arn: string;
+  /** 'contact', 'channel' or 'rotation'. */
+  target_kind: string;
+}
+
+export interface ContactChannelsTable {
+  arn: string;
+  contact_arn: string;
+  account_id: string;
+  /** Time-ordered UUID (the last part of the ARN). */
+  channel_id: string;
+  name: string;
+  /** EMAIL, SMS or VOICE. */
+  type: string;
+  address: string;
+  /** ACTIVATED or NOT_ACTIVATED. */
+  activation_status: string;
+  /** `salt:sha256` (hex) of the outstanding activation code, or NULL when none is. */
+  code_hash: string | null;
+  code_expires_at: number | null;
+  code_failed_attempts: Generated<number>;
+  /** Start of the window SendActivationCode's quota counts in, and codes sent in it. */
+  codes_window_start: number | null;
+  codes_in_window: Generated<number>;
+  created_at: number;
+  updated_at: number;
+}
+
 /** The whole database, table name to row type. */
 export interface DB {
   settings: SettingsTable;
@@ -260,4 +305,7 @@ export interface DB {
   related_items: RelatedItemsTable;
   findings: FindingsTable;
   idempotency_tokens: IdempotencyTokensTable;
+  contacts: ContactsTable;
+  contact_plan_targets: ContactPlanTargetsTable;
+  contact_channels: ContactChannelsTable;
 }

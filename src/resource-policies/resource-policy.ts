@@ -23,13 +23,14 @@ export function newPolicyId(): string {
 /**
  * Checks the document is a resource policy IAM would accept (src/access/policy: JSON, Version,
  * Statement shape, Principal, actions) and returns it unchanged (callers read back what they
- * sent). The authorizer evaluates it for requests about the plan and its incident records.
+ * sent). The authorizer evaluates it for requests about the plan and its incident records (or
+ * the contact and its channels: ssm-contacts' PutContactPolicy, whose member is `Policy`).
  */
-export function normalizePolicyDocument(text: string): string {
+export function normalizePolicyDocument(text: string, field = 'policy'): string {
   try {
     parsePolicyDocument(text, 'resource');
   } catch (err) {
-    if (err instanceof ValidationError) throw new ValidationError('policy', `Invalid value for policy: ${err.message}`);
+    if (err instanceof ValidationError) throw new ValidationError(field, `Invalid value for ${field}: ${err.message}`);
     throw err;
   }
   return text;

@@ -73,3 +73,14 @@ export async function update(db: Kysely<DB>, arn: string, fields: ResponsePlanFi
 export async function deleteOne(db: Kysely<DB>, arn: string): Promise<void> {
   await db.deleteFrom('response_plans').where('arn', '=', arn).execute();
 }
+
+/**
+ * ARNs of the plans (of any account: a shared contact may be engaged by another account's
+ * plan) whose engagements name `contactArn`, in ARN order. The LIKE only narrows the scan ('_'
+ * in an alias matches any character); the parsed list decides.
+ */
+export async function findArnsByEngagement(db: Kysely<DB>, contactArn: string): Promise<string[]> {
+  const rows = await db.selectFrom('response_plans').select(['arn', 'engagements'])
+    .where('engagements', 'like', `%${JSON.stringify(contactArn)}%`).orderBy('arn').execute();
+  return rows.filter((r) => (JSON.parse(r.engagements!) as string[]).includes(contactArn)).map((r) => r.arn);
+}

@@ -52,6 +52,7 @@ const taggableTables = {
   'response-plan': 'response_plans',
   'incident-record': 'incidents',
   'replication-set': 'replication_sets',
+  contact: 'contacts',
 } as const;
 
 /** True when a taggable resource of that kind exists under `arn` in the account. */

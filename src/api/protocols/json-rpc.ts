@@ -45,8 +45,8 @@ export class JsonRpcProtocol {
     const renamed: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(error.fields)) {
       if (value === undefined || value === null) continue;
-      const name = key === 'resourceIdentifier' ? 'ResourceId' : key[0].toUpperCase() + key.slice(1);
-      renamed[name] = value;
+      const name = key === 'resourceIdentifier' ? 'ResourceId' : pascal(key);
+      renamed[name] = pascalMembers(value);
     }
     if (error.name === 'ValidationException') {
       body.Reason = error.fields.reason ?? 'FIELD_VALIDATION_FAILED';
@@ -59,4 +59,17 @@ export class JsonRpcProtocol {
       body: JSON.stringify(body),
     };
   }
+}
+
+function pascal(key: string): string {
+  return key[0]!.toUpperCase() + key.slice(1);
+}
+
+/** Nested members too (ConflictException's DependentEntities: RelationType, DependentResourceIds). */
+function pascalMembers(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(pascalMembers);
+  if (value && typeof value === 'object' && !(value instanceof Date)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [pascal(k), pascalMembers(v)]));
+  }
+  return value;
 }
