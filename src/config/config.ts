@@ -19,6 +19,8 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** Key sealing stored secrets (32 bytes); undefined means the data directory's generated master.key. */
   masterKey?: Buffer;
+  /** The work queue (src/engine). */
+  engine: { pollMs: number; batchSize: number; leaseMs: number; jobTimeoutMs: number };
 }
 
 /** Thrown for a configuration value that cannot be used; the CLI prints it and exits. */
@@ -41,6 +43,10 @@ export const configDocs: [string, string, string][] = [
   ['TOCSIN_MASTER_KEY', '(generated: master.key in the data dir)',
     'Key that encrypts stored secrets: 32 bytes as base64 or hex (openssl rand -base64 32). '
     + 'Keep a copy: the secrets cannot be read without it. Several nodes on one PostgreSQL database must all set the same value.'],
+  ['TOCSIN_ENGINE_POLL_MS', '1000', 'Longest the job engine sleeps before looking for due jobs (jobs enqueued here, or on PostgreSQL by any node, wake it at once).'],
+  ['TOCSIN_ENGINE_BATCH_SIZE', '32', 'Jobs a node claims at once, and the most it runs at once.'],
+  ['TOCSIN_ENGINE_LEASE_MS', '120000', 'How long a claimed job is held; a job whose node died runs again after this (PostgreSQL; on SQLite at the next start).'],
+  ['TOCSIN_ENGINE_JOB_TIMEOUT_MS', '30000', 'Longest a job may run before it counts as failed and is retried; shorter than the lease.'],
 ];
 
 function int(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
@@ -77,6 +83,15 @@ export function loadConfig(env: TocsinEnv, cwd = process.cwd()): Config {
   if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel)) {
     throw new ConfigError(`TOCSIN_LOG_LEVEL must be debug, info, warn, error or silent, got '${logLevel}'`);
   }
+  const engine = {
+    pollMs: int('TOCSIN_ENGINE_POLL_MS', env.TOCSIN_ENGINE_POLL_MS, 1000, 10, 60_000),
+    batchSize: int('TOCSIN_ENGINE_BATCH_SIZE', env.TOCSIN_ENGINE_BATCH_SIZE, 32, 1, 1000),
+    leaseMs: int('TOCSIN_ENGINE_LEASE_MS', env.TOCSIN_ENGINE_LEASE_MS, 120_000, 1000, 86_400_000),
+    jobTimeoutMs: int('TOCSIN_ENGINE_JOB_TIMEOUT_MS', env.TOCSIN_ENGINE_JOB_TIMEOUT_MS, 30_000, 100, 86_400_000),
+  };
+  if (engine.jobTimeoutMs >= engine.leaseMs) {
+    throw new ConfigError(`TOCSIN_ENGINE_JOB_TIMEOUT_MS (${engine.jobTimeoutMs}) must be shorter than TOCSIN_ENGINE_LEASE_MS (${engine.leaseMs})`);
+  }
   const masterKey = env.TOCSIN_MASTER_KEY === undefined ? undefined : decodeMasterKey(env.TOCSIN_MASTER_KEY);
   if (env.TOCSIN_MASTER_KEY !== undefined && !masterKey) {
     // The value is a secret: never echoed.
@@ -97,5 +112,6 @@ export function loadConfig(env: TocsinEnv, cwd = process.cwd()): Config {
     dbPoolSize: int('TOCSIN_DB_POOL_SIZE', env.TOCSIN_DB_POOL_SIZE, 16, 1, 1000),
     logLevel,
     masterKey,
+    engine,
   };
 }
