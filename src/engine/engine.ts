@@ -84,7 +84,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   /** The earliest run time announced since the last claim (a job enqueued for later). */
   private hintAt?: number;
   private sleeper?: { until: number; timer: NodeJS.Timeout; resolve: () => void };
-  private wakeOnSlot = false;
+  /** Set while the loop waits for a running job to finish (every slot taken). */
+  private slotFreed?: () => void;
   private nextLeaseCheck = 0;
 
   constructor(private readonly opts: EngineOptions) {
@@ -148,6 +149,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.state = 'stopping';
     this.stopped = (async () => {
       this.wakeNow();
+      this.freeSlot();
       await this.listener?.close();
       await this.loopDone;
       const finished = Promise.allSettled([...this.runs.keys()]).then(() => true);
@@ -188,8 +190,8 @@ export class Engine extends EventEmitter<EngineEvents> {
       try {
         const free = this.settings.batchSize - this.runs.size;
         if (free <= 0) {
-          this.wakeOnSlot = true;
-          await this.sleep(undefined);
+          // Not sleep(): a wake-up pending meanwhile would make it return at once, forever.
+          await new Promise<void>((resolve) => (this.slotFreed = resolve));
           continue;
         }
         const checkLeases = this.nowMs() >= this.nextLeaseCheck;
@@ -252,7 +254,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       this.sleeper = undefined;
       resolve();
     }, Math.max(0, until - this.nowMs()));
-    timer.unref();
+    // Not unref'd: a started engine keeps the process alive, as a listening server does, until stop().
     this.sleeper = { until, timer, resolve };
   }
 
@@ -266,6 +268,12 @@ export class Engine extends EventEmitter<EngineEvents> {
       clearTimeout(s.timer);
       this.setSleeper(runAtMs, s.resolve);
     }
+  }
+
+  private freeSlot(): void {
+    const resolve = this.slotFreed;
+    this.slotFreed = undefined;
+    resolve?.();
   }
 
   private wakeNow(): void {
@@ -290,10 +298,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       .catch((err) => this.opts.logger.error('engine: recording a job outcome failed', { job: job.id, kind: job.kind, error: String(err) }))
       .finally(() => {
         this.runs.delete(p);
-        if (this.wakeOnSlot) {
-          this.wakeOnSlot = false;
-          this.wakeNow();
-        }
+        this.freeSlot();
       });
     this.runs.set(p, run);
     return p;

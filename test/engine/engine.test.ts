@@ -339,6 +339,33 @@ test('the running engine runs a job enqueued now well under a second later, and 
   }
 });
 
+test('with every slot busy, a wake-up waits for a free slot (the event loop keeps turning) and the job runs then', async () => {
+  const engine = testEngine(database, systemClock, { batchSize: 2, listenUrl: tdb.location.databaseUrl });
+  const hold = gate();
+  let started = 0;
+  const busy = new Promise<void>((resolve) => engine.on('job:started', () => ++started === 2 && resolve()));
+  engine.register({ kind: 'hold', async run() {
+    await hold.promise;
+  } });
+  engine.register({ kind: 'after', async run() {} });
+  await engine.start();
+  try {
+    await database.write(async (trx) => {
+      await engine.enqueue(trx, { kind: 'hold' });
+      await engine.enqueue(trx, { kind: 'hold' });
+    });
+    await busy;
+    const after = nextEvent(engine, 'job:completed', (e) => e.job.kind === 'after');
+    await database.write((trx) => engine.enqueue(trx, { kind: 'after' }));
+    await new Promise((r) => setTimeout(r, 50)); // would never fire if the loop spun on the wake-up
+    assert.equal(engine.running, 2);
+    hold.open();
+    await after;
+  } finally {
+    await engine.stop();
+  }
+});
+
 test('stop lets a running job finish and gives back one that outlasts the grace period; a throwing listener changes nothing', async () => {
   const engine = testEngine(database, systemClock, { stopGraceMs: 200, listenUrl: tdb.location.databaseUrl });
   const started: string[] = [];
