@@ -27,7 +27,8 @@ export interface Claim {
 export async function insertJob(trx: Transaction<DB>, row: Omit<JobRow, 'last_error' | 'locked_by' | 'locked_until'>, replace: boolean): Promise<string | undefined> {
   const insert = trx.insertInto('engine_jobs').values(row)
     .onConflict((oc) => {
-      const target = oc.columns(['kind', 'dedupe_key']).where(sql<boolean>`state = ${WAITING}`);
+      // The predicate of the partial unique index engine_jobs_dedupe_key (migration 0005).
+      const target = oc.columns(['kind', 'dedupe_key']).where(sql<boolean>`state = ${WAITING} and dedupe_key is not null`);
       return replace
         ? target.doUpdateSet((eb) => ({
           run_at: eb.ref('excluded.run_at'), payload: eb.ref('excluded.payload'),

@@ -33,8 +33,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .where(sql.ref('state'), '=', 'waiting').execute();
   await db.schema.createIndex('engine_jobs_running_idx').on('engine_jobs').column('locked_until')
     .where(sql.ref('state'), '=', 'running').execute();
+  // Only keyed rows: an index over every waiting job's kind would tempt the planner (on a fresh
+  // database, with no statistics) to serve the claim from it and sort the whole backlog.
   await db.schema.createIndex('engine_jobs_dedupe_key').on('engine_jobs').columns(['kind', 'dedupe_key']).unique()
-    .where(sql.ref('state'), '=', 'waiting').execute();
+    .where(sql.ref('state'), '=', 'waiting').where(sql.ref('dedupe_key'), 'is not', null).execute();
 
   await db.schema.createTable('engine_deliveries')
     .addColumn('idempotency_key', 'text', (c) => c.primaryKey())
