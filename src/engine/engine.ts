@@ -87,6 +87,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   /** Set while the loop waits for a running job to finish (every slot taken). */
   private slotFreed?: () => void;
   private nextLeaseCheck = 0;
+  /** The clock time the last claim used. */
+  private lastClaimAt = 0;
 
   constructor(private readonly opts: EngineOptions) {
     super();
@@ -225,6 +227,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     if (kinds.length === 0 || limit <= 0) return [];
     this.woken = false;
     const now = this.nowMs();
+    this.lastClaimAt = now;
     if (this.hintAt !== undefined && this.hintAt <= now) this.hintAt = undefined;
     const until = now + this.settings.leaseMs;
     const { database } = this.opts;
@@ -244,8 +247,10 @@ export class Engine extends EventEmitter<EngineEvents> {
     if (this.woken || this.state !== 'started') return Promise.resolve();
     const now = this.nowMs();
     const target = Math.min(untilMs ?? Infinity, this.hintAt ?? Infinity);
-    // A due time already past after a short claim: another node holds those rows (SKIP LOCKED).
-    const ms = Math.max(target <= now ? 5 : 0, Math.min(target - now, this.settings.pollMs));
+    // Due already when the last claim looked, yet not claimed: another node holds those rows
+    // (SKIP LOCKED) and is about to take them; look again shortly rather than spin. A job that
+    // became due since (a timer firing a little early) is claimed at once.
+    const ms = Math.max(target <= this.lastClaimAt ? 5 : 0, Math.min(target - now, this.settings.pollMs));
     return new Promise((resolve) => this.setSleeper(now + ms, resolve));
   }
 
