@@ -9,6 +9,16 @@
  * Guarantees: a committed job runs at least once (again after a crash, once its lease ends);
  * it completes at most once (every completion, retry or death is guarded by the claim: job id,
  * holder and attempt number, so a run that lost its job can change nothing).
+ *
+ * Using it, from a service that pages (kinds are registered where services are built):
+ *   engine.register({ kind: 'page:send', async run(job, ctx) {
+ *     const sent = await ctx.sendOnce(`page:${job.payload.pageId}`, () => deliverer.send(message));
+ *     await ctx.complete((trx) => pageStore.recordSent(trx, job.payload.pageId, sent));
+ *   } });
+ *   await database.write(async (trx) => {
+ *     await engagementStore.create(trx, engagement);
+ *     await engine.enqueue(trx, { kind: 'page:send', payload: { pageId }, runAt: stageStart });
+ *   });
  */
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
