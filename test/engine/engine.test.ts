@@ -310,6 +310,36 @@ test('a job whose lease ended is run again by another engine, and the first run 
   assert.deepEqual(await jobRows(database), []);
 });
 
+test('a job whose node died during its last attempt dies when its lease ends instead of running again', async () => {
+  const clock = new ManualClock(T0);
+  const settings = { leaseMs: 60_000, jobTimeoutMs: 10_000 };
+  const first = testEngine(database, clock, { ...settings, nodeId: 'first' });
+  const second = testEngine(database, clock, { ...settings, nodeId: 'second' });
+  const hold = gate();
+  const started = gate();
+  let secondRan = false;
+  first.register({ kind: 'once', maxAttempts: 1, async run() {
+    started.open();
+    await hold.promise;
+  } });
+  second.register({ kind: 'once', maxAttempts: 1, async run() {
+    secondRan = true;
+  } });
+  await database.write((trx) => first.enqueue(trx, { kind: 'once' }));
+  const firstRun = first.runDue();
+  await started.promise;
+  clock.advance(60_000);
+  const died = nextEvent(second, 'job:failed');
+  assert.equal(await second.runDue(), 1);
+  assert.match((await died).error, /the process running attempt 1 stopped before it finished/);
+  assert.equal(secondRan, false);
+  const [row] = await jobRows(database);
+  assert.deepEqual([row!.state, row!.attempts], ['dead', 2]);
+  hold.open();
+  await firstRun;
+  assert.equal((await jobRows(database))[0]!.state, 'dead', 'the first run could not complete it either');
+});
+
 test('the running engine runs a job enqueued now well under a second later, and a later one not before its time', async () => {
   const engine = testEngine(database, systemClock, { listenUrl: tdb.location.databaseUrl });
   engine.register({ kind: 'prompt', async run() {} });
