@@ -279,13 +279,19 @@ test('a handler that outlives its timeout cannot complete: its state change is r
   assert.deepEqual(await marks(), ['slow-retry=']);
 });
 
-test('a job whose lease ended is run again by another engine, and the first run can no longer complete it', async () => {
+/** Two engines ("nodes") with a 60 s lease on one ManualClock, and gates to hold the first one's run. */
+function twoNodes() {
   const clock = new ManualClock(T0);
   const settings = { leaseMs: 60_000, jobTimeoutMs: 10_000 };
-  const first = testEngine(database, clock, { ...settings, nodeId: 'first' });
-  const second = testEngine(database, clock, { ...settings, nodeId: 'second' });
-  const hold = gate();
-  const started = gate();
+  return {
+    clock, hold: gate(), started: gate(),
+    first: testEngine(database, clock, { ...settings, nodeId: 'first' }),
+    second: testEngine(database, clock, { ...settings, nodeId: 'second' }),
+  };
+}
+
+test('a job whose lease ended is run again by another engine, and the first run can no longer complete it', async () => {
+  const { clock, first, second, hold, started } = twoNodes();
   const kind = (name: string): JobKind => ({ kind: 'leased', async run(job, ctx) {
     if (name === 'first') {
       started.open();
@@ -311,12 +317,7 @@ test('a job whose lease ended is run again by another engine, and the first run 
 });
 
 test('a job whose node died during its last attempt dies when its lease ends instead of running again', async () => {
-  const clock = new ManualClock(T0);
-  const settings = { leaseMs: 60_000, jobTimeoutMs: 10_000 };
-  const first = testEngine(database, clock, { ...settings, nodeId: 'first' });
-  const second = testEngine(database, clock, { ...settings, nodeId: 'second' });
-  const hold = gate();
-  const started = gate();
+  const { clock, first, second, hold, started } = twoNodes();
   let secondRan = false;
   first.register({ kind: 'once', maxAttempts: 1, async run() {
     started.open();
