@@ -12,10 +12,12 @@ import { ContactChannelService } from './contacts/contact-channel-service.js';
 import { ContactService } from './contacts/contact-service.js';
 import { loadOrCreateKeyFile, SecretBox } from './crypto/secret-box.js';
 import { openDatabase, type Database } from './db/database.js';
+import { createDeliverer } from './delivery/index.js';
 import { DeliveryError, type Deliverer } from './delivery/delivery.js';
+import { Engine } from './engine/engine.js';
+import { tokenSweep } from './engine/token-sweep.js';
 import { ChangeFeed } from './iam/change-feed.js';
 import { IamService } from './iam/iam-service.js';
-import { deleteExpiredTokens, tokenLifetimeMs } from './idempotency/idempotency.js';
 import { IncidentService } from './incidents/incident-service.js';
 import { createLogger, type Logger } from './logger.js';
 import { ReplicationSetService } from './replication-sets/replication-set-service.js';
@@ -41,6 +43,8 @@ export interface AppServices {
   sts: StsService;
   /** The one authorization decision (also AssumeRole's and the runbook role check). */
   access: Authorizer;
+  /** The durable work queue: services enqueue jobs in their transactions and register kinds on it. */
+  engine: Engine;
 }
 
 /** A started Tocsin. */
@@ -53,7 +57,9 @@ export interface App {
   /** ARN of the replication set this start created, if it created one. */
   createdReplicationSet?: string;
   logger: Logger;
-  /** Graceful stop: finish in-flight requests, close the database. */
+  /** The durable work queue (also services.engine), running once the app is ready. */
+  engine: Engine;
+  /** Graceful stop: finish in-flight requests and jobs, close the database. */
   close(): Promise<void>;
 }
 
@@ -63,19 +69,23 @@ export interface AppOptions {
   logger?: Logger;
   /** Check every output against the model (tests). */
   strictOutput?: boolean;
-  /** Sends messages to contact channels (activation codes); default: no provider configured. */
+  /** Sends messages to contact channels (activation codes, pages); default: the configured providers (src/delivery). */
   deliverer?: Deliverer;
+  /** Registers extra job kinds before the engine starts (tests, embedding). */
+  jobs?: (engine: Engine, services: AppServices) => void | Promise<void>;
 }
 
 /** What the services send through, besides the database (createServices' optional dependencies). */
 export interface ServiceDeps {
   deliverer?: Deliverer;
+  /** The job engine; default: one over `database` that nothing starts (unit tests). */
+  engine?: Engine;
 }
 
 /**
- * The Deliverer of a server with no delivery provider configured: it can deliver nothing, and
- * says so (a permanent DeliveryError), so e.g. CreateContactChannel answers that the activation
- * code could not be sent. The delivery adapters (SMTP, SMS/voice providers) replace it.
+ * createServices' Deliverer when none is given (unit tests, CLI commands that send nothing): it
+ * can deliver nothing and says so (a permanent DeliveryError). createApp passes the providers
+ * the configuration names (src/delivery), which say the same for an unconfigured channel type.
  */
 export const noDeliveryProvider: Deliverer = {
   canDeliver: () => false,
@@ -86,9 +96,13 @@ export const noDeliveryProvider: Deliverer = {
 
 /**
  * Builds the services over an open database; `box` seals and opens stored secrets, `region` is
- * the region this server acts as (resource ARNs the authorizer builds).
+ * the region this server acts as (resource ARNs the authorizer builds). `engine` is where
+ * services enqueue their jobs and register their kinds (createApp starts it; a CLI command
+ * that only enqueues leaves the jobs to the servers).
  */
 export function createServices(database: Database, clock: Clock, box: SecretBox, region = 'us-east-1', deps: ServiceDeps = {}): AppServices {
+  const engine = deps.engine ?? new Engine({ database, clock, logger: createLogger('warn') });
+  engine.register(tokenSweep);
   // Credential and policy caches listen to one feed: IAM changes and root key changes alike.
   const changes = new ChangeFeed();
   const iam = new IamService(database, clock, box, changes);
@@ -118,6 +132,7 @@ export function createServices(database: Database, clock: Clock, box: SecretBox,
     iam,
     sts: new StsService(database, clock, box, iam, access),
     access,
+    engine,
   };
 }
 
@@ -147,8 +162,12 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize });
   let ready = false;
   let server: RunningServer | undefined;
+  const engine = new Engine({ database, clock, logger, listenUrl: config.databaseUrl, ...config.engine });
+  const delivery = opts.deliverer ? undefined : createDeliverer(config, logger, { clock });
+  const deliverer = opts.deliverer ?? delivery!;
   try {
-    const services = createServices(database, clock, box, config.region, { deliverer: opts.deliverer });
+    const services = createServices(database, clock, box, config.region, { deliverer, engine });
+    await opts.jobs?.(engine, services);
     // Before serving: the key must be the database's, and secrets stored in plaintext by older versions get sealed.
     const sealed = await services.accounts.sealStoredSecrets();
     if (sealed > 0) logger.info('sealed stored secrets with the master key', { count: sealed });
@@ -170,26 +189,25 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     const createdReplicationSet = config.autoReplicationSet
       ? await services.replicationSets.bootstrap(bootstrap.accountId, config.region)
       : undefined;
-    ready = true;
-    const running = server;
     // Expired clientTokens no longer count (src/idempotency); their rows are swept hourly.
-    // (The durable engine of the next issues will own periodic work like this.)
-    const sweep = setInterval(() => {
-      database.write((trx) => deleteExpiredTokens(trx, clock.now().getTime() - tokenLifetimeMs))
-        .catch((err) => logger.warn('token sweep failed', { error: String(err) }));
-    }, 3600_000);
-    sweep.unref();
+    await database.write((trx) => tokenSweep.ensure(engine, trx, clock.now()));
+    ready = true;
+    await engine.start();
+    const running = server;
     return {
-      config, database, services, server: running, bootstrap, createdReplicationSet, logger,
+      config, database, services, server: running, bootstrap, createdReplicationSet, logger, engine,
       async close() {
         ready = false;
-        clearInterval(sweep);
-        await running.close();
+        // Requests may still enqueue while they finish: those jobs wait in the database.
+        await Promise.all([running.close(), engine.stop()]);
+        await delivery?.close();
         await database.close();
       },
     };
   } catch (err) {
     await server?.close();
+    await engine.stop();
+    await delivery?.close();
     await database.close();
     throw err;
   }

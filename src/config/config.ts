@@ -31,6 +31,8 @@ export interface Config {
   publicUrl: string;
   /** Email, SMS and voice providers (src/delivery). */
   delivery: DeliveryConfig;
+  /** The work queue (src/engine). */
+  engine: { pollMs: number; batchSize: number; leaseMs: number; jobTimeoutMs: number };
 }
 
 /** Every variable, its default and meaning; README's configuration table mirrors it. */
@@ -51,6 +53,10 @@ export const configDocs: [string, string, string][] = [
     'Key that encrypts stored secrets: 32 bytes as base64 or hex (openssl rand -base64 32). '
     + 'Keep a copy: the secrets cannot be read without it. Several nodes on one PostgreSQL database must all set the same value.'],
   ...deliveryConfigDocs,
+  ['TOCSIN_ENGINE_POLL_MS', '1000', 'Longest the job engine sleeps before looking for due jobs (jobs enqueued here, or on PostgreSQL by any node, wake it at once).'],
+  ['TOCSIN_ENGINE_BATCH_SIZE', '32', 'Jobs a node claims at once, and the most it runs at once.'],
+  ['TOCSIN_ENGINE_LEASE_MS', '120000', 'How long a claimed job is held; a job whose node died runs again after this (PostgreSQL; on SQLite at the next start).'],
+  ['TOCSIN_ENGINE_JOB_TIMEOUT_MS', '30000', 'Longest a job may run before it counts as failed and is retried; shorter than the lease.'],
 ];
 
 /** Builds the Config from the environment, or throws ConfigError naming the variable. */
@@ -72,6 +78,15 @@ export function loadConfig(env: TocsinEnv, cwd = process.cwd()): Config {
   const logLevel = (env.TOCSIN_LOG_LEVEL ?? 'info') as Config['logLevel'];
   if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel)) {
     throw new ConfigError(`TOCSIN_LOG_LEVEL must be debug, info, warn, error or silent, got '${logLevel}'`);
+  }
+  const engine = {
+    pollMs: int('TOCSIN_ENGINE_POLL_MS', env.TOCSIN_ENGINE_POLL_MS, 1000, 10, 60_000),
+    batchSize: int('TOCSIN_ENGINE_BATCH_SIZE', env.TOCSIN_ENGINE_BATCH_SIZE, 32, 1, 1000),
+    leaseMs: int('TOCSIN_ENGINE_LEASE_MS', env.TOCSIN_ENGINE_LEASE_MS, 120_000, 1000, 86_400_000),
+    jobTimeoutMs: int('TOCSIN_ENGINE_JOB_TIMEOUT_MS', env.TOCSIN_ENGINE_JOB_TIMEOUT_MS, 30_000, 100, 86_400_000),
+  };
+  if (engine.jobTimeoutMs >= engine.leaseMs) {
+    throw new ConfigError(`TOCSIN_ENGINE_JOB_TIMEOUT_MS (${engine.jobTimeoutMs}) must be shorter than TOCSIN_ENGINE_LEASE_MS (${engine.leaseMs})`);
   }
   const masterKey = env.TOCSIN_MASTER_KEY === undefined ? undefined : decodeMasterKey(env.TOCSIN_MASTER_KEY);
   if (env.TOCSIN_MASTER_KEY !== undefined && !masterKey) {
@@ -96,5 +111,6 @@ export function loadConfig(env: TocsinEnv, cwd = process.cwd()): Config {
     logLevel,
     masterKey,
     ...loadDeliveryConfig(env, { host, port }),
+    engine,
   };
 }

@@ -252,6 +252,28 @@ export interface ContactsTable {
   updated_at: number;
 }
 
+/** A job of the engine (src/engine): waiting until run_at, running while leased, or dead. */
+export interface EngineJobsTable {
+  id: string;
+  kind: string;
+  /** At most one waiting job per (kind, dedupe_key). */
+  dedupe_key: string | null;
+  /** JSON. */
+  payload: string;
+  /** 'waiting' | 'running' | 'dead'. */
+  state: string;
+  run_at: number;
+  /** Claims so far (the running attempt included). */
+  attempts: number;
+  max_attempts: number;
+  last_error: string | null;
+  /** The engine instance holding the lease while running. */
+  locked_by: string | null;
+  locked_until: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface ContactPlanTargetsTable {
   /** The contact whose plan names the target. */
   contact_arn: string;
@@ -283,6 +305,22 @@ export interface ContactChannelsTable {
   updated_at: number;
 }
 
+/** An outbound message, recorded at most once per idempotency key (src/engine/deliveries.ts). */
+export interface EngineDeliveriesTable {
+  idempotency_key: string;
+  /** 'sending' | 'sent' | 'failed' | 'unknown'. */
+  state: string;
+  job_id: string | null;
+  /** The job attempt that made the call. */
+  attempt: number;
+  provider_id: string | null;
+  /** JSON of what the send returned. */
+  result: string | null;
+  error: string | null;
+  started_at: number;
+  finished_at: number | null;
+}
+
 /** The whole database, table name to row type. */
 export interface DB {
   settings: SettingsTable;
@@ -308,4 +346,6 @@ export interface DB {
   contacts: ContactsTable;
   contact_plan_targets: ContactPlanTargetsTable;
   contact_channels: ContactChannelsTable;
+  engine_jobs: EngineJobsTable;
+  engine_deliveries: EngineDeliveriesTable;
 }

@@ -259,11 +259,11 @@ describe('contact channels on a server with no delivery provider', () => {
   test('CreateContactChannel keeps the channel and answers that no provider is configured; so does SendActivationCode', async () => {
     const ContactId = (await s.contacts.send(new CreateContactCommand({ Alias: 'alone', Type: 'PERSONAL', Plan: { Stages: [] } }))).ContactArn!;
     const err = await expectAwsError(s.contacts.send(new CreateContactChannelCommand({ ContactId, Name: 'mail', Type: 'EMAIL', DeliveryAddress: { SimpleAddress: 'alone@example.com' } })),
-      'ValidationException', 400, 'no delivery provider is configured for EMAIL');
+      'ValidationException', 400, 'No provider is configured for EMAIL messages: set TOCSIN_SMTP_URL');
     const [listed] = (await s.contacts.send(new ListContactChannelsCommand({ ContactId }))).ContactChannels!;
     assert.ok(err.message.includes(listed!.ContactChannelArn!), err.message);
     assert.equal(listed!.ActivationStatus, 'NOT_ACTIVATED');
-    await expectAwsError(s.contacts.send(new SendActivationCodeCommand({ ContactChannelId: listed!.ContactChannelArn })), 'ValidationException', 400, 'no delivery provider is configured for EMAIL');
+    await expectAwsError(s.contacts.send(new SendActivationCodeCommand({ ContactChannelId: listed!.ContactChannelArn })), 'ValidationException', 400, 'No provider is configured for EMAIL messages: set TOCSIN_SMTP_URL');
     assert.ok((await s.contacts.send(new CreateContactChannelCommand({ ContactId, Name: 'sms', Type: 'SMS', DeliveryAddress: { SimpleAddress: '+15005550199' }, DeferActivation: true }))).ContactChannelArn);
   });
 });

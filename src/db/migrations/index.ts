@@ -3,6 +3,7 @@ import * as m0001 from './0001-create-core.js';
 import * as m0002 from './0002-partial-dedupe-index.js';
 import * as m0003 from './0003-iam.js';
 import * as m0004 from './0004-contacts.js';
+import * as m0005 from './0005-engine.js';
 
 /** Every migration, in order. A shipped migration is never edited; add a new one. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '0002-partial-dedupe-index': m0002,
   '0003-iam': m0003,
   '0004-contacts': m0004,
+  '0005-engine': m0005,
 };
