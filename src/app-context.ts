@@ -6,6 +6,7 @@ import { Authorizer } from './access/authorizer.js';
 import { AccountService, type Bootstrap } from './accounts/account-service.js';
 import { AwsApi } from './api/aws-api.js';
 import { startHttpServer, type RunningServer } from './api/http-server.js';
+import { pageRoutes } from './api/page-routes.js';
 import { serviceDefinitions } from './api/services.js';
 import { ConfigError, type Config } from './config/config.js';
 import { ContactChannelService } from './contacts/contact-channel-service.js';
@@ -14,6 +15,11 @@ import { loadOrCreateKeyFile, SecretBox } from './crypto/secret-box.js';
 import { openDatabase, type Database } from './db/database.js';
 import { createDeliverer } from './delivery/index.js';
 import { DeliveryError, type Deliverer } from './delivery/delivery.js';
+import { EngagementRunner } from './engagements/engagement-runner.js';
+import { EngagementService } from './engagements/engagement-service.js';
+import { IncidentNotes } from './engagements/incident-notes.js';
+import { noRotationsYet, type OnCallSource } from './engagements/on-call.js';
+import { PageLinks } from './engagements/page-links.js';
 import { Engine } from './engine/engine.js';
 import { tokenSweep } from './engine/token-sweep.js';
 import { ChangeFeed } from './iam/change-feed.js';
@@ -45,6 +51,9 @@ export interface AppServices {
   access: Authorizer;
   /** The durable work queue: services enqueue jobs in their transactions and register kinds on it. */
   engine: Engine;
+  /** Engagements and pages (ssm-contacts), and acknowledgement links. */
+  engagements: EngagementService;
+  pageLinks: PageLinks;
 }
 
 /** A started Tocsin. */
@@ -80,6 +89,11 @@ export interface ServiceDeps {
   deliverer?: Deliverer;
   /** The job engine; default: one over `database` that nothing starts (unit tests). */
   engine?: Engine;
+  /** The base URL of acknowledgement links; default: none (messages carry only the code). */
+  publicUrl?: () => string | undefined;
+  /** Who on-call schedules have on call (the rotations of issue 5); default: nobody. */
+  onCall?: OnCallSource;
+  logger?: Logger;
 }
 
 /**
@@ -119,20 +133,35 @@ export function createServices(database: Database, clock: Clock, box: SecretBox,
     },
   };
   const access = new Authorizer({ identity: iam, resources, tags: resourceTags, clock, region });
+  const deliverer = deps.deliverer ?? noDeliveryProvider;
+  const pageLinks = new PageLinks(box, deps.publicUrl ?? (() => undefined));
+  const notes = new IncidentNotes();
+  const runner = new EngagementRunner({
+    database, engine, deliverer, links: pageLinks, onCall: deps.onCall ?? noRotationsYet, notes,
+    logger: deps.logger ?? createLogger('warn'), region,
+  });
+  const engagements = new EngagementService(database, clock, region, runner, notes);
+  // Incidents engage their plan's contacts when they open and stop them when resolved.
+  const incidentHooks = {
+    opened: engagements.engageForIncident.bind(engagements),
+    resolved: engagements.stopForIncident.bind(engagements),
+  };
   return {
     accounts: new AccountService(database, clock, box, changes),
     replicationSets: new ReplicationSetService(database, clock),
     responsePlans: new ResponsePlanService(database, clock),
-    incidents: new IncidentService(database, clock),
+    incidents: new IncidentService(database, clock, incidentHooks),
     timeline: new TimelineService(database, clock),
     tags,
     resourcePolicies,
     contacts,
-    contactChannels: new ContactChannelService(database, clock, region, deps.deliverer ?? noDeliveryProvider),
+    contactChannels: new ContactChannelService(database, clock, region, deliverer),
     iam,
     sts: new StsService(database, clock, box, iam, access),
     access,
     engine,
+    engagements,
+    pageLinks,
   };
 }
 
@@ -166,7 +195,9 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   const delivery = opts.deliverer ? undefined : createDeliverer(config, logger, { clock });
   const deliverer = opts.deliverer ?? delivery!;
   try {
-    const services = createServices(database, clock, box, config.region, { deliverer, engine });
+    // Links and callbacks use TOCSIN_PUBLIC_URL when it is set, else the address this server listens on.
+    const publicUrl = () => config.delivery.callbackBaseUrl ?? server?.url;
+    const services = createServices(database, clock, box, config.region, { deliverer, engine, publicUrl, logger });
     await opts.jobs?.(engine, services);
     // Before serving: the key must be the database's, and secrets stored in plaintext by older versions get sealed.
     const sealed = await services.accounts.sealStoredSecrets();
@@ -184,7 +215,8 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     });
     // Listen before bootstrapping: if the port is taken, nothing is generated that the first
     // start should have shown (credentials are printed only when they are created).
-    server = await startHttpServer({ api, maxBodyBytes: config.maxBodyBytes, logger, isReady: () => ready }, config.host, config.port);
+    const routes = pageRoutes({ engagements: services.engagements, links: services.pageLinks, config, publicUrl: () => publicUrl() ?? '', logger });
+    server = await startHttpServer({ api, routes, maxBodyBytes: config.maxBodyBytes, logger, isReady: () => ready }, config.host, config.port);
     const bootstrap = await services.accounts.bootstrap({ accountId: config.accountId, rootCredentials: config.rootCredentials });
     const createdReplicationSet = config.autoReplicationSet
       ? await services.replicationSets.bootstrap(bootstrap.accountId, config.region)

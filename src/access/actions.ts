@@ -139,6 +139,17 @@ const ssmContacts: Record<string, Resolve> = {
     ...associatedContacts(i.Plan, parseArn(i.ContactId)?.account ?? ''),
   ],
   UpdateContactChannel: member('ContactChannelId'),
+  // Engagements and pages: on the engaged contact, the engagement or the page (a contact's policy governs all three).
+  StartEngagement: member('ContactId'),
+  StopEngagement: member('EngagementId'),
+  DescribeEngagement: member('EngagementId'),
+  ListEngagements: any,
+  DescribePage: member('PageId'),
+  ListPagesByContact: member('ContactId'),
+  ListPagesByEngagement: member('EngagementId'),
+  ListPageReceipts: member('PageId'),
+  ListPageResolutions: member('PageId'),
+  AcceptPage: member('PageId'),
 };
 
 // ---------------------------------------------------------------- iam

@@ -126,6 +126,7 @@ export class AwsApi {
         : served.query ? served.query.writeOutput(operation, output, requestId)
           : served.json!.writeOutput(output);
       res.headers['x-amzn-requestid'] = requestId;
+      res.headers.date = this.date();
       return res;
     } catch (err) {
       const error = toAwsError(err, call.served?.def.model, call.operation);
@@ -136,8 +137,17 @@ export class AwsApi {
       }
       const res = (call.encoder ?? fallbackEncoder(req)).writeError(error, requestId);
       res.headers['x-amzn-requestid'] = requestId;
+      res.headers.date = this.date();
       return res;
     }
+  }
+
+  /**
+   * The Date header, from the one clock that also judges signature skew: the SDKs correct their
+   * clock offset from it, so a client whose clock is off converges on the server's time.
+   */
+  private date(): string {
+    return this.opts.clock.now().toUTCString();
   }
 
   /**

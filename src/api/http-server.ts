@@ -1,6 +1,6 @@
 /**
- * The one HTTP listener: /health for probes, everything else to the AWS API. Bodies are
- * buffered up to a limit (413 beyond it, answered in the AWS error shape); shutdown stops
+ * The one HTTP listener: /health for probes, the plain routes (acknowledgement links, provider
+ * callbacks), everything else to the AWS API. Bodies are buffered up to a limit (413 beyond it, answered in the AWS error shape); shutdown stops
  * accepting, lets in-flight requests finish, then resolves.
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { ProtocolError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { AwsApi } from './aws-api.js';
+import type { PlainRoutes } from './page-routes.js';
 import type { RawRequest, RawResponse } from './protocols/http-request.js';
 
 /** Options of the HTTP server. */
@@ -17,6 +18,8 @@ export interface HttpServerOptions {
   logger: Logger;
   /** Answers GET /health with 200 once true. */
   isReady: () => boolean;
+  /** Plain-HTTP routes tried before the AWS API (acknowledgement links, provider callbacks). */
+  routes?: PlainRoutes;
   /** How long close() lets in-flight requests finish before cutting them (default 10 s). */
   shutdownGraceMs?: number;
 }
@@ -100,7 +103,8 @@ async function serve(req: IncomingMessage, res: ServerResponse, opts: HttpServer
     send(res, { ...out, headers: { ...out.headers, connection: 'close' } });
     return;
   }
-  send(res, await opts.api.handle(raw));
+  const plain = opts.routes && (await opts.routes(raw));
+  send(res, plain ?? (await opts.api.handle(raw)));
 }
 
 function send(res: ServerResponse, out: RawResponse): void {

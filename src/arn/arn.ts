@@ -84,6 +84,16 @@ export function contactChannelArn(region: string, account: string, alias: string
   return `arn:aws:ssm-contacts:${region}:${account}:contact-channel/${alias}/${channelId}`;
 }
 
+/** ARN of an engagement of the contact with `alias` (ssm-contacts StartEngagement). */
+export function engagementArn(region: string, account: string, alias: string, id: string): string {
+  return `arn:aws:ssm-contacts:${region}:${account}:engagement/${alias}/${id}`;
+}
+
+/** ARN of a page to the personal contact with `alias`. */
+export function pageArn(region: string, account: string, alias: string, id: string): string {
+  return `arn:aws:ssm-contacts:${region}:${account}:page/${alias}/${id}`;
+}
+
 /** The kinds of ssm-contacts resources an ARN can name. */
 export type ContactsResourceKind = 'contact' | 'contact-channel' | 'rotation' | 'engagement' | 'page';
 

@@ -10,7 +10,7 @@
  * The master key comes from TOCSIN_MASTER_KEY or else from `master.key` in the data directory,
  * generated (0600) at first start. Nodes sharing one PostgreSQL database must share the key.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createHmac, createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { chmodSync, linkSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -51,6 +51,15 @@ export class SecretBox {
     } catch {
       return undefined;
     }
+  }
+
+  /**
+   * A MAC of `data` under a key derived from the master key for `purpose` (HMAC-SHA256, base64url),
+   * for values that prove themselves without being stored, such as a page's acknowledgement link.
+   */
+  mac(data: string, purpose: string): string {
+    const subkey = createHmac('sha256', this.key).update(`mac:${purpose}`).digest();
+    return createHmac('sha256', subkey).update(data, 'utf8').digest('base64url');
   }
 
   /** True when `text` has the sealed form (says nothing about whether it opens). */

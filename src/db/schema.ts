@@ -321,6 +321,60 @@ export interface EngineDeliveriesTable {
   finished_at: number | null;
 }
 
+/** One StartEngagement (or an incident's engagement of a contact). */
+export interface EngagementsTable {
+  seq: Generated<number>;
+  arn: string;
+  account_id: string;
+  contact_arn: string;
+  contact_type: string;
+  sender: string;
+  subject: string;
+  content: string;
+  public_subject: string | null;
+  public_content: string | null;
+  incident_id: string | null;
+  /** The engaged contact's Plan JSON at the start. */
+  plan: string;
+  /** ACTIVE, ACKNOWLEDGED or STOPPED. */
+  status: string;
+  start_time: number;
+  stop_time: number | null;
+  stop_reason: string | null;
+}
+
+/** One personal contact engaged by an engagement. */
+export interface PagesTable {
+  seq: Generated<number>;
+  arn: string;
+  account_id: string;
+  engagement_arn: string;
+  contact_arn: string;
+  stage_index: number | null;
+  /** 1 when this contact's acknowledgement ends the engagement. */
+  essential: number;
+  /** JSON [{ContactArn, Type, StageIndex?}] from the engaged contact down to this one. */
+  resolution: string;
+  /** The personal contact's Plan JSON at the page's creation. */
+  plan: string;
+  accept_code: string;
+  created_at: number;
+  sent_time: number | null;
+  delivery_time: number | null;
+  read_time: number | null;
+}
+
+/** What happened to a page, step by step (ListPageReceipts). */
+export interface PageReceiptsTable {
+  seq: Generated<number>;
+  page_arn: string;
+  contact_channel_arn: string | null;
+  /** SENT, DELIVERED, READ, ERROR or STOP. */
+  receipt_type: string;
+  receipt_info: string | null;
+  receipt_time: number;
+}
+
 /** The whole database, table name to row type. */
 export interface DB {
   settings: SettingsTable;
@@ -348,4 +402,7 @@ export interface DB {
   contact_channels: ContactChannelsTable;
   engine_jobs: EngineJobsTable;
   engine_deliveries: EngineDeliveriesTable;
+  engagements: EngagementsTable;
+  pages: PagesTable;
+  page_receipts: PageReceiptsTable;
 }

@@ -3,7 +3,7 @@
  * and their related items and findings. The timeline's service-written events are added
  * in the same transaction as the change they record.
  */
-import type { Kysely, Updateable } from 'kysely';
+import type { Kysely, Transaction, Updateable } from 'kysely';
 import type {
   FindingSummary, Finding, BatchGetIncidentFindingsError, RelatedItemsUpdate, Filter,
 } from '../api/models/ssm-incidents.types.js';
@@ -35,8 +35,22 @@ import { normalizeItemToAdd, type StoredRelatedItem } from './related-item.js';
 import * as relatedItems from './related-item-store.js';
 
 /** Incident records, their related items and findings. */
+/**
+ * What other areas do when an incident opens or is resolved, inside the incident's own
+ * transaction (so the work they cause commits with it): engagements page the plan's contacts
+ * and stop when it is resolved.
+ */
+export interface IncidentHooks {
+  /** A new incident opened from `plan` (not a deduplicated start). */
+  opened(trx: Transaction<DB>, incident: Incident, plan: ResponsePlan, now: Date): Promise<void>;
+  /** An incident was resolved. */
+  resolved(trx: Transaction<DB>, incidentArn: string, now: Date): Promise<void>;
+}
+
+const noHooks: IncidentHooks = { opened: async () => {}, resolved: async () => {} };
+
 export class IncidentService {
-  constructor(private readonly database: Database, private readonly clock: Clock) {}
+  constructor(private readonly database: Database, private readonly clock: Clock, private readonly hooks: IncidentHooks = noHooks) {}
 
   /**
    * StartIncident: opens an incident from a plan, or returns the OPEN one with its dedupe
@@ -54,6 +68,8 @@ export class IncidentService {
     const hash = clientToken ? requestHash(asked) : '';
     // PostgreSQL: with the plan in memory, the whole start is one statement (one round trip).
     const known = this.database.dialect === 'postgres' ? this.plans.get(req.responsePlanArn) : undefined;
+    // Plans that engage contacts take the general path: their engagements commit in the incident's transaction.
+    if (known?.plan.engagements?.length) return this.startChecked(actor, req, use, now);
     if (known && known.plan.accountId === actor.accountId) {
       const incident = incidentFromPlan(known.plan, req, actor, timeOrderedUuid(now), now);
       const outcome = await startWithKnownPlan(this.database, this.newIncidentWrite(actor, known.plan, req, incident, use, hash, now), {
@@ -76,6 +92,7 @@ export class IncidentService {
       });
     }
     const plan = this.remember(found.plan);
+    if (plan.engagements?.length) return this.startChecked(actor, req, use, now);
     const incident = incidentFromPlan(plan, req, actor, timeOrderedUuid(now), now);
     const outcome = await writeNewIncident(this.database, this.newIncidentWrite(actor, plan, req, incident, use, hash, now), {
       arn: plan.arn, revision: found.plan.revision,
@@ -143,7 +160,7 @@ export class IncidentService {
 
   /** Inserts the incident (or joins the OPEN one holding its dedupe string); returns the ARN that stands. */
   private async open(
-    trx: Kysely<DB>, actor: Actor, plan: ResponsePlan, req: ReturnType<typeof normalizeStart>, incident: Incident, now: Date,
+    trx: Transaction<DB>, actor: Actor, plan: ResponsePlan, req: ReturnType<typeof normalizeStart>, incident: Incident, now: Date,
   ): Promise<string> {
     // The record keeps the whole plan as it is now: later plan edits do not reach it.
     const outcome = await insertOrJoinOpen(trx, store.toRow(incident, JSON.stringify(plan)));
@@ -153,6 +170,7 @@ export class IncidentService {
     if (outcome.created) {
       await timeline.insert(trx, this.triggerEvent(actor, plan, req, incident, now));
       await upsertTags(trx, incident.arn, plan.incidentTemplate.incidentTags ?? {});
+      await this.hooks.opened(trx, incident, plan, now);
     }
     return outcome.arn;
   }
@@ -206,6 +224,7 @@ export class IncidentService {
           if (holder) {
             throw new ConflictError(`Cannot reopen: the incident ${holder} is OPEN with the same dedupe string.`, 'INCIDENT_RECORD', holder);
           }
+          if (status === 'RESOLVED') await this.hooks.resolved(trx, arn, now);
         } else (patch as Record<string, unknown>)[name] = newValue;
       }
       await store.update(trx, arn, patch);

@@ -3,6 +3,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import { isPostgres } from '../db/dialect.js';
 import type { DB, ReplicationRegionsTable, ReplicationSetsTable } from '../db/schema.js';
 import { deleteForAccount as deleteContacts } from '../contacts/contact-store.js';
+import { deleteForAccount as deleteEngagements } from '../engagements/engagement-store.js';
 import { DEFAULT_KMS_KEY, type RegionInfo, type ReplicationSet } from './replication-set.js';
 
 function toReplicationSet(row: Selectable<ReplicationSetsTable>, regions: Selectable<ReplicationRegionsTable>[]): ReplicationSet {
@@ -112,6 +113,7 @@ export async function deleteWithAccountData(db: Kysely<DB>, set: { arn: string; 
   await db.deleteFrom('tags').where((eb) => eb.or([
     eb('resource_arn', 'in', incidentArns), eb('resource_arn', 'in', planArns), eb('resource_arn', '=', set.arn),
   ])).execute();
+  await deleteEngagements(db, set.accountId);
   await deleteContacts(db, set.accountId);
   await db.deleteFrom('resource_policies').where('account_id', '=', set.accountId).execute();
   // The account's clientTokens go too: a retry after the wipe must not replay a deleted resource.

@@ -1,6 +1,6 @@
 /**
- * Handlers of the ssm-contacts API, one file per operation. Engagements and pages (issue 4's
- * other half) and rotations (issue 5) are not here yet: they answer UnknownOperationException.
+ * Handlers of the ssm-contacts API, one file per operation. Rotations (issue 5) are not here
+ * yet: they answer UnknownOperationException.
  */
 import type { OperationHandler } from '../operation.js';
 // -- contacts, tags, contact policies
@@ -23,6 +23,17 @@ import deleteContactChannel from './delete-contact-channel.js';
 import sendActivationCode from './send-activation-code.js';
 import activateContactChannel from './activate-contact-channel.js';
 import deactivateContactChannel from './deactivate-contact-channel.js';
+// -- engagements and pages
+import startEngagement from './start-engagement.js';
+import stopEngagement from './stop-engagement.js';
+import describeEngagement from './describe-engagement.js';
+import listEngagements from './list-engagements.js';
+import describePage from './describe-page.js';
+import listPagesByContact from './list-pages-by-contact.js';
+import listPagesByEngagement from './list-pages-by-engagement.js';
+import listPageReceipts from './list-page-receipts.js';
+import listPageResolutions from './list-page-resolutions.js';
+import acceptPage from './accept-page.js';
 
 /** Operation name -> handler. */
 export const ssmContactsHandlers: Record<string, OperationHandler> = {
@@ -46,4 +57,15 @@ export const ssmContactsHandlers: Record<string, OperationHandler> = {
   SendActivationCode: sendActivationCode,
   ActivateContactChannel: activateContactChannel,
   DeactivateContactChannel: deactivateContactChannel,
+  // -- engagements and pages (entries)
+  StartEngagement: startEngagement,
+  StopEngagement: stopEngagement,
+  DescribeEngagement: describeEngagement,
+  ListEngagements: listEngagements,
+  DescribePage: describePage,
+  ListPagesByContact: listPagesByContact,
+  ListPagesByEngagement: listPagesByEngagement,
+  ListPageReceipts: listPageReceipts,
+  ListPageResolutions: listPageResolutions,
+  AcceptPage: acceptPage,
 };

@@ -27,8 +27,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('incident_id', 'text')
     // The plan as it was at the start (stages with their targets): later edits do not reach it.
     .addColumn('plan', 'text', (c) => c.notNull())
-    // ACTIVE, then ACKNOWLEDGED (an essential contact read a page), STOPPED (StopEngagement,
-    // the incident resolved) or COMPLETED (every stage ran and nobody essential acknowledged).
+    // ACTIVE until ACKNOWLEDGED (an essential contact read a page) or STOPPED (StopEngagement,
+    // the incident resolved). An engagement whose stages all ran stays ACTIVE: its pages go on.
     .addColumn('status', 'text', (c) => c.notNull())
     .addColumn('start_time', 'bigint', (c) => c.notNull())
     .addColumn('stop_time', 'bigint')
@@ -51,8 +51,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     // The personal contact's own engagement plan, as at the page's creation.
     .addColumn('plan', 'text', (c) => c.notNull())
     .addColumn('accept_code', 'text', (c) => c.notNull())
-    // sha256 of the link token: the link acknowledges without credentials, so only its hash is kept.
-    .addColumn('link_token_hash', 'text', (c) => c.notNull().unique())
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('sent_time', 'bigint')
     .addColumn('delivery_time', 'bigint')
