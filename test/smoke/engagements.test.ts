@@ -10,6 +10,9 @@ import {
   ListPageResolutionsCommand, ListPagesByContactCommand, ListPagesByEngagementCommand, StartEngagementCommand, StopEngagementCommand,
   CreateContactChannelCommand, SSMContactsClient, UpdateContactCommand,
 } from '@aws-sdk/client-ssm-contacts';
+import {
+  CreateResponsePlanCommand, GetTimelineEventCommand, SSMIncidentsClient, ListRelatedItemsCommand, ListTimelineEventsCommand, StartIncidentCommand, UpdateIncidentRecordCommand,
+} from '@aws-sdk/client-ssm-incidents';
 import { ManualClock } from '../../src/time/clock.js';
 import { expectAwsError } from '../helpers/expect-aws-error.js';
 import { acknowledgeByLink, emailOnce, escalationPlan, pageMailParts, personalContact } from '../helpers/paging.js';
@@ -43,6 +46,9 @@ describe('engagements', () => {
   }
   /** A client signing with the server's (manual) time, so its signatures stay within the 15-minute skew. */
   const contacts = () => new SSMContactsClient({
+    endpoint: s.url, region: 'us-east-1', credentials: s.credentials, maxAttempts: 1, systemClockOffset: clock.now().getTime() - Date.now(),
+  });
+  const incidents = () => new SSMIncidentsClient({
     endpoint: s.url, region: 'us-east-1', credentials: s.credentials, maxAttempts: 1, systemClockOffset: clock.now().getTime() - Date.now(),
   });
   /** Mails received so far to `address`. */
@@ -195,5 +201,64 @@ describe('engagements', () => {
     assert.ok(listed.some((e) => e.EngagementArn === first));
     const ranged = (await contacts().send(new ListEngagementsCommand({ TimeRangeValue: { StartTime: new Date(clock.now().getTime() + 1), EndTime: new Date(clock.now().getTime() + 2) } }))).Engagements!;
     assert.deepEqual(ranged, []);
+  });
+
+  test('the founding guide: an incident engages an escalation plan; the backup is paged when the primary does not answer, and acknowledges by the link', async () => {
+    const primary = await emailOnce(contacts(), sink, 'primary', 'primary@example.com');
+    const backup = await emailOnce(contacts(), sink, 'backup', 'backup@example.com');
+    const escalation = await escalationPlan(contacts(), 'checkout-escalation', [
+      { minutes: 5, contacts: [{ arn: primary.arn }] },
+      { minutes: 5, contacts: [{ arn: backup.arn }] },
+    ]);
+    const plan = (await incidents().send(new CreateResponsePlanCommand({
+      name: 'checkout-down', engagements: [escalation],
+      incidentTemplate: { title: 'Checkout is down', impact: 1, summary: 'Customers cannot pay' },
+    }))).arn!;
+    const incident = (await incidents().send(new StartIncidentCommand({ responsePlanArn: plan }))).incidentRecordArn!;
+    const first = await sink.nextMessage({ to: 'primary@example.com' });
+    assert.equal(first.parsed.subject, 'Incident: Checkout is down');
+    assert.match(first.parsed.text!, /Impact: 1 \(Critical\)/);
+    assert.match(first.parsed.text!, /Summary: Customers cannot pay/);
+    assert.match(first.parsed.text!, new RegExp(`Incident ARN: ${incident}`));
+    await advance(4 * minute);
+    assert.equal(mailsTo('backup@example.com').length, 1, 'the backup waits for stage 2');
+    await advance(1 * minute);
+    const page = pageMailParts(await sink.nextMessage({ to: 'backup@example.com' }));
+    await acknowledgeByLink(page.link);
+    const [engagement] = (await contacts().send(new ListEngagementsCommand({ IncidentId: incident }))).Engagements!;
+    assert.equal(engagement!.ContactArn, escalation);
+    assert.equal(engagement!.Sender, 'Incident Manager');
+    assert.ok(engagement!.StopTime, 'the backup\'s acknowledgement ended the escalation');
+    const events = (await incidents().send(new ListTimelineEventsCommand({ incidentRecordArn: incident, sortOrder: 'ASCENDING' }))).eventSummaries!;
+    assert.deepEqual(events.map((e) => e.eventType), [
+      'SSM Incident Trigger', 'SSM Contacts Page for Incident', 'SSM Contacts Page for Incident', 'SSM Contacts Page Acknowledgement for Incident',
+    ]);
+    const ack = events[3]!;
+    const data = JSON.parse((await incidents().send(new GetTimelineEventCommand({ incidentRecordArn: incident, eventId: ack.eventId }))).event!.eventData!);
+    assert.deepEqual(data, { contactArn: backup.arn, engagementArn: engagement!.EngagementArn });
+    const items = (await incidents().send(new ListRelatedItemsCommand({ incidentRecordArn: incident }))).relatedItems!;
+    assert.deepEqual(items.map((i) => [i.identifier!.type, i.identifier!.value!.arn]), [['OTHER', engagement!.EngagementArn]]);
+  });
+
+  test('resolving an incident stops its engagements: pages not yet sent are not sent; a deduplicated start engages nobody again', async () => {
+    const first = await emailOnce(contacts(), sink, 'first-line', 'first@example.com');
+    const second = await emailOnce(contacts(), sink, 'second-line', 'second@example.com');
+    const escalation = await escalationPlan(contacts(), 'db-escalation', [
+      { minutes: 10, contacts: [{ arn: first.arn }] },
+      { minutes: 10, contacts: [{ arn: second.arn }] },
+    ]);
+    const plan = (await incidents().send(new CreateResponsePlanCommand({
+      name: 'db-latency', engagements: [escalation], incidentTemplate: { title: 'DB latency', impact: 3, dedupeString: 'db-latency' },
+    }))).arn!;
+    const incident = (await incidents().send(new StartIncidentCommand({ responsePlanArn: plan }))).incidentRecordArn!;
+    await sink.nextMessage({ to: 'first@example.com' });
+    assert.equal((await incidents().send(new StartIncidentCommand({ responsePlanArn: plan }))).incidentRecordArn, incident);
+    await incidents().send(new UpdateIncidentRecordCommand({ arn: incident, status: 'RESOLVED' }));
+    await advance(30 * minute);
+    assert.equal(mailsTo('first@example.com').length, 2, 'the activation mail and one page');
+    assert.equal(mailsTo('second@example.com').length, 1, 'stage 2 never ran: only the activation mail');
+    const engagements = (await contacts().send(new ListEngagementsCommand({ IncidentId: incident }))).Engagements!;
+    assert.equal(engagements.length, 1);
+    assert.ok(engagements[0]!.StopTime);
   });
 });
