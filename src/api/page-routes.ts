@@ -83,7 +83,7 @@ async function twilioCallback(req: RawRequest, deps: PageRouteDeps): Promise<Raw
       return twiml(twimlReply({ message }));
     }
     if (req.path === twilioCallbackPaths.gather) {
-      parseGatherCallback(params);
+      if (!parseGatherCallback(params).digits) return twiml(twimlReply({ say: 'No key was pressed. Goodbye.', hangup: true }));
       const ok = await deps.engagements.acceptByCall(ref);
       return twiml(twimlReply({ say: ok ? 'The page is acknowledged. Goodbye.' : 'This page was acknowledged already. Goodbye.', hangup: true }));
     }
