@@ -140,8 +140,11 @@ export class AccountService {
    * which is returned once. ConflictError when the account exists.
    */
   async createAccount(accountId?: string): Promise<CreatedAccount> {
-    if (accountId !== undefined && (!/^\d{12}$/.test(accountId) || /^0+$/.test(accountId))) {
+    if (accountId !== undefined && !/^\d{12}$/.test(accountId)) {
       throw new ValidationError('accountId', `Invalid value for accountId: '${accountId}' is not 12 digits.`);
+    }
+    if (accountId !== undefined && /^0+$/.test(accountId)) {
+      throw new ValidationError('accountId', `Invalid value for accountId: '${accountId}' is reserved (AWS never assigns the all-zero account).`);
     }
     for (let attempt = 0; ; attempt++) {
       const id = accountId ?? randomAccountId();

@@ -88,6 +88,7 @@ describe('tocsin accounts', () => {
   test('refuses an existing account, a malformed id and unknown arguments', async () => {
     await fails(['accounts', 'create', '--account-id', '444455556666'], 1, /444455556666 already exists/);
     await fails(['accounts', 'create', '--account-id', '12ab'], 1, /12 digits/);
+    await fails(['accounts', 'create', '--account-id', '000000000000'], 1, /is reserved/);
     await fails(['accounts', 'create', '--region', 'x'], 2, /Unknown option '--region'/);
     await fails(['accounts', 'delete'], 2, /unknown command 'delete'/);
   });
