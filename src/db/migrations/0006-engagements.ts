@@ -67,5 +67,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('receipt_info', 'text')
     .addColumn('receipt_time', 'bigint', (c) => c.notNull())
     .execute();
+  // An SMS reply is matched to pages by the number it came from.
+  await db.schema.createIndex('contact_channels_address_idx').on('contact_channels').column('address').execute();
   await db.schema.createIndex('page_receipts_page_idx').on('page_receipts').columns(['page_arn', 'seq']).execute();
 }
