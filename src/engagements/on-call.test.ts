@@ -1,7 +1,7 @@
 /**
  * The on-call seam (issue 5 fills it with rotations): engaging an on-call schedule, directly or
  * from an escalation stage, pages whoever the schedule source says is on call at that instant,
- * with the resolution path through the schedule. A stub source stands in for rotations here.
+ * with the resolution path through the schedule. A test source stands in for rotations here.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
