@@ -2,8 +2,11 @@
  * Response plans: created with a name unique in the account, read back exactly as given,
  * updated member by member, deleted with their tags and resource policies.
  */
-import { parseIncidentsArn, responsePlanArn } from '../arn/arn.js';
+import type { Kysely } from 'kysely';
+import { parseArn, parseIncidentsArn, responsePlanArn } from '../arn/arn.js';
+import { findTypes as findContactTypes } from '../contacts/contact-store.js';
 import type { Database } from '../db/database.js';
+import type { DB } from '../db/schema.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { once } from '../idempotency/idempotency.js';
 import { decodePageToken, toPage } from '../db/page-token.js';
@@ -37,6 +40,7 @@ export class ResponsePlanService {
         if (await store.findOne(trx, arn)) {
           throw new ConflictError(`A response plan named '${name}' already exists in the account.`, 'RESPONSE_PLAN', arn);
         }
+        await requireEngagedContacts(trx, accountId, fields.engagements);
         await store.create(trx, { arn, accountId, name, ...fields, createdAt: now, updatedAt: now });
         if (tags) await upsertTags(trx, arn, tags);
         return arn;
@@ -69,7 +73,9 @@ export class ResponsePlanService {
         await requireReplicationSet(trx, accountId);
         const plan = ownArn(accountId, arn) ? await store.findOneForUpdate(trx, arn) : undefined;
         if (!plan || plan.accountId !== accountId) throw notFound(arn);
-        await store.update(trx, arn, normalizeResponsePlan(applyUpdate(plan, update), updateFieldName), now);
+        const changed = normalizeResponsePlan(applyUpdate(plan, update), updateFieldName);
+        if (update.engagements !== undefined) await requireEngagedContacts(trx, accountId, changed.engagements);
+        await store.update(trx, arn, changed, now);
       });
     });
   }
@@ -85,6 +91,21 @@ export class ResponsePlanService {
       await deleteAllTags(trx, arn);
       await deletePolicies(trx, arn);
     });
+  }
+}
+
+/**
+ * Every contact a plan engages must exist in the plan's account: a plan naming a contact that
+ * is not there would open incidents that page nobody. The contacts are locked (PostgreSQL)
+ * until the plan is written, so a DeleteContact cannot slip in between (it refuses while a
+ * plan names the contact).
+ */
+async function requireEngagedContacts(trx: Kysely<DB>, accountId: string, engagements: string[] | undefined): Promise<void> {
+  if (!engagements?.length) return;
+  const found = await findContactTypes(trx, engagements);
+  const missing = engagements.filter((arn) => !found.has(arn) || parseArn(arn)?.account !== accountId);
+  if (missing.length > 0) {
+    throw new ValidationError('engagements', `Invalid value for engagements: ${missing.join(', ')} ${missing.length === 1 ? 'is not a contact' : 'are not contacts'} of account ${accountId}; create ${missing.length === 1 ? 'it' : 'them'} with ssm-contacts CreateContact first.`);
   }
 }
 

@@ -237,6 +237,9 @@ flow() {
   must iam get-role --role-name IncidentRunbookRole
   check "iam get-role: the trust policy names ssm-incidents.amazonaws.com" "$OUT" \
     '.Role.AssumeRolePolicyDocument.Statement[0].Principal.Service == "ssm-incidents.amazonaws.com"'
+  # The on-call lead the plan engages (a plan may engage only contacts that exist).
+  must ssm-contacts create-contact --alias on-call-lead --display-name "On-call lead" --type PERSONAL --plan '{"Stages":[]}'
+  check "create-contact returns $contact" "$OUT" '.ContactArn == $c' --arg c "$contact"
   template=$(jq -nc --arg t "$topic_notify" '{
     title: "Checkout is down", impact: 1,
     summary: "Customers cannot complete checkout; payments API returns 5xx.",

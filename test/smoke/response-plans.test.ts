@@ -6,6 +6,7 @@ import {
   ListResponsePlansCommand, ListTagsForResourceCommand, PutResourcePolicyCommand, UpdateResponsePlanCommand,
   paginateListResponsePlans, type CreateResponsePlanCommandInput,
 } from '@aws-sdk/client-ssm-incidents';
+import { CreateContactCommand } from '@aws-sdk/client-ssm-contacts';
 import { expectAwsError } from '../helpers/expect-aws-error.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -42,7 +43,11 @@ describe('response plans', () => {
     const { $metadata, ...plan } = await s.incidents.send(new GetResponsePlanCommand({ arn }));
     return plan;
   };
-  before(async () => (s = await startTestServer()));
+  before(async () => {
+    s = await startTestServer();
+    // The contacts the plans engage must exist.
+    for (const alias of ['alice', 'a', 'b', 'c']) await s.contacts.send(new CreateContactCommand({ Alias: alias, Type: 'PERSONAL', Plan: { Stages: [] } }));
+  });
   after(() => s.close());
 
   test('reads back every member of a full plan exactly as given, with its tags on the resource', async () => {
@@ -67,6 +72,13 @@ describe('response plans', () => {
     await expectAwsError(create({ name: 'p', engagements: ['not-a-contact'] }), 'ValidationException', 400, 'engagements');
     await expectAwsError(create({ name: 'p', tags: { 'aws:x': 'y' } }), 'ValidationException', 400, 'tags');
     await expectAwsError(create({ name: 'x'.repeat(201) }), 'ValidationException', 400, 'name');
+  });
+
+  test('refuses engagements of contacts that do not exist in the account, on create and update', async () => {
+    await expectAwsError(create({ name: 'ghost', engagements: [contact('ghost')] }), 'ValidationException', 400, `${contact('ghost')} is not a contact of account ${A}`);
+    const { arn } = await create({ name: 'fine', engagements: [contact('a')] });
+    await expectAwsError(s.incidents.send(new UpdateResponsePlanCommand({ arn, engagements: [contact('a'), contact('ghost')] })), 'ValidationException', 400, 'engagements');
+    assert.deepEqual((await get(arn!)).engagements, [contact('a')]);
   });
 
   test('refuses what the model cannot say: repeated engagements or targets, a blank title, a chat topic that is not SNS', async () => {
@@ -166,7 +178,11 @@ describe('response plans', () => {
 
 describe('ListResponsePlans', () => {
   let s: TestServer;
-  before(async () => (s = await startTestServer()));
+  before(async () => {
+    s = await startTestServer();
+    // The contacts the plans engage must exist.
+    for (const alias of ['alice', 'a', 'b', 'c']) await s.contacts.send(new CreateContactCommand({ Alias: alias, Type: 'PERSONAL', Plan: { Stages: [] } }));
+  });
   after(() => s.close());
 
   test('pages summaries in name order with maxResults and nextToken', async () => {
