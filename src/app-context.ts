@@ -91,6 +91,8 @@ export interface ServiceDeps {
   engine?: Engine;
   /** The base URL of acknowledgement links; default: none (messages carry only the code). */
   publicUrl?: () => string | undefined;
+  /** SMS replies reach this server (Twilio's incoming-message webhook): SMS pages say to reply with the code. */
+  smsReplies?: boolean;
   /** Who on-call schedules have on call (the rotations of issue 5); default: nobody. */
   onCall?: OnCallSource;
   logger?: Logger;
@@ -138,7 +140,7 @@ export function createServices(database: Database, clock: Clock, box: SecretBox,
   const notes = new IncidentNotes();
   const runner = new EngagementRunner({
     database, engine, deliverer, links: pageLinks, onCall: deps.onCall ?? noRotationsYet, notes,
-    logger: deps.logger ?? createLogger('warn'), region,
+    logger: deps.logger ?? createLogger('warn'), region, smsReplies: deps.smsReplies,
   });
   const engagements = new EngagementService(database, clock, region, runner, notes);
   // Incidents engage their plan's contacts when they open and stop them when resolved.
@@ -197,7 +199,9 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   try {
     // Links and callbacks use TOCSIN_PUBLIC_URL when it is set, else the address this server listens on.
     const publicUrl = () => config.delivery.callbackBaseUrl ?? server?.url;
-    const services = createServices(database, clock, box, config.region, { deliverer, engine, publicUrl, logger });
+    const services = createServices(database, clock, box, config.region, {
+      deliverer, engine, publicUrl, logger, smsReplies: config.delivery.providers.SMS === 'twilio',
+    });
     await opts.jobs?.(engine, services);
     // Before serving: the key must be the database's, and secrets stored in plaintext by older versions get sealed.
     const sealed = await services.accounts.sealStoredSecrets();

@@ -48,11 +48,17 @@ async function acceptLink(req: RawRequest, deps: PageRouteDeps): Promise<RawResp
   const sig = params.get('sig') ?? '';
   if (req.method !== 'GET' && req.method !== 'POST') return html(405, 'Method not allowed', '<p>Open the link from your page.</p>', { allow: 'GET, POST' });
   if (!page || !sig || !deps.links.verify(page, sig)) {
-    return html(404, 'Unknown link', '<p>This acknowledgement link is not valid. Use the code in your page, or the console, to acknowledge.</p>');
+    return html(404, 'Unknown link', '<p>This acknowledgement link is not valid. Acknowledge with the code in your page instead (an SMS reply, or AcceptPage).</p>');
   }
   if (req.method === 'GET') {
-    return html(200, 'Acknowledge this page', `<p>Page <code>${escapeHtml(page)}</code></p>
-<form method="post" action="${acceptPath}"><input type="hidden" name="page" value="${escapeHtml(page)}"><input type="hidden" name="sig" value="${escapeHtml(sig)}">
+    const view = await deps.engagements.linkView(page);
+    if (!view) return html(404, 'Unknown page', '<p>This page no longer exists.</p>');
+    const about = `<p><b>${escapeHtml(view.engagement.subject)}</b><br>${escapeHtml(view.engagement.content)}</p><p>Sent by ${escapeHtml(view.engagement.sender)}.</p>`;
+    if (view.page.readTime) return html(200, 'Already acknowledged', `${about}<p>This page was acknowledged at ${view.page.readTime.toISOString()}.</p>`);
+    const ended = view.engagement.status === 'ACTIVE' ? '' : '<p>This engagement has ended; acknowledging still records that you saw it.</p>';
+    // No action: the form posts back to this very URL, wherever TOCSIN_PUBLIC_URL puts Tocsin (a path prefix behind a proxy, say).
+    return html(200, 'Acknowledge this page', `${about}${ended}
+<form method="post"><input type="hidden" name="page" value="${escapeHtml(page)}"><input type="hidden" name="sig" value="${escapeHtml(sig)}">
 <button type="submit">Acknowledge</button></form>`);
   }
   try {

@@ -58,6 +58,8 @@ export interface RunnerDeps {
   notes: IncidentNotes;
   logger: Logger;
   region: string;
+  /** SMS replies reach Tocsin (Twilio): SMS pages then say to reply with the code. */
+  smsReplies?: boolean;
 }
 
 /** Runs engagements: registers the job kinds, and starts engagements inside a caller's transaction. */
@@ -81,13 +83,15 @@ export class EngagementRunner {
       if (k > 0) return;
       const contact = await contacts.findOne(trx, e.contactArn);
       if (!contact) return this.deps.logger.warn('engaged contact no longer exists', { engagement: e.arn, contact: e.contactArn });
-      if (contact.type === 'PERSONAL') await this.openPage(trx, e, contact, { essential: true, resolution: [{ ContactArn: contact.arn, Type: 'PERSONAL' }] }, now);
-      else await this.engageSchedule(trx, e, contact, { essential: true, path: [] }, now);
+      if (contact.type === 'PERSONAL') await this.openPage(trx, e, contact, { essential: true, resolution: [{ ContactArn: contact.arn, Type: 'PERSONAL' }] }, e.startTime, now);
+      else await this.engageSchedule(trx, e, contact, { essential: true, path: [] }, now, e.startTime);
       return;
     }
     const stages = e.plan.Stages ?? [];
     const stage = stages[k];
     if (!stage) return;
+    // Pages start their own plans when this stage was due, so a late run keeps the plan's times.
+    const due = stageStarts(e.startTime, e.plan)[k]!;
     for (const target of stage.Targets) {
       const info = target.ContactTargetInfo;
       if (!info?.ContactId) continue;
@@ -98,9 +102,9 @@ export class EngagementRunner {
       }
       const path: ResolutionContact[] = [{ ContactArn: e.contactArn, Type: 'ESCALATION', StageIndex: k }];
       if (contact.type === 'PERSONAL') {
-        await this.openPage(trx, e, contact, { stageIndex: k, essential: info.IsEssential, resolution: [...path, { ContactArn: contact.arn, Type: 'PERSONAL' }] }, now);
+        await this.openPage(trx, e, contact, { stageIndex: k, essential: info.IsEssential, resolution: [...path, { ContactArn: contact.arn, Type: 'PERSONAL' }] }, due, now);
       } else if (contact.type === 'ONCALL_SCHEDULE') {
-        await this.engageSchedule(trx, e, contact, { stageIndex: k, essential: info.IsEssential, path }, now);
+        await this.engageSchedule(trx, e, contact, { stageIndex: k, essential: info.IsEssential, path }, now, due);
       }
     }
     if (k + 1 < stages.length) {
@@ -111,9 +115,9 @@ export class EngagementRunner {
     }
   }
 
-  /** Pages whoever the schedule has on call now. */
+  /** Pages whoever the schedule has on call now (not when the stage was due: they are who can answer). */
   private async engageSchedule(
-    trx: Transaction<DB>, e: Engagement, schedule: Contact, opts: { stageIndex?: number; essential: boolean; path: ResolutionContact[] }, now: Date,
+    trx: Transaction<DB>, e: Engagement, schedule: Contact, opts: { stageIndex?: number; essential: boolean; path: ResolutionContact[] }, now: Date, due: Date,
   ): Promise<void> {
     const onCall = await this.deps.onCall.onCall(trx, schedule, now);
     if (onCall.length === 0) this.deps.logger.warn('nobody is on call', { engagement: e.arn, schedule: schedule.arn });
@@ -121,34 +125,38 @@ export class EngagementRunner {
       const contact = await contacts.findOne(trx, arn);
       if (contact?.type !== 'PERSONAL') continue;
       const resolution: ResolutionContact[] = [...opts.path, { ContactArn: schedule.arn, Type: 'ONCALL_SCHEDULE' }, { ContactArn: contact.arn, Type: 'PERSONAL' }];
-      await this.openPage(trx, e, contact, { stageIndex: opts.stageIndex, essential: opts.essential, resolution }, now);
+      await this.openPage(trx, e, contact, { stageIndex: opts.stageIndex, essential: opts.essential, resolution }, due, now);
     }
   }
 
-  /** Makes a page for a personal contact and runs stage 0 of its plan. */
+  /**
+   * Makes a page for a personal contact and runs stage 0 of its plan. `due` is when the page
+   * was due (the engagement's start, or its escalation stage's): the page's own stages count
+   * from it.
+   */
   private async openPage(
-    trx: Transaction<DB>, e: Engagement, contact: Contact, opts: { stageIndex?: number; essential: boolean; resolution: ResolutionContact[] }, now: Date,
+    trx: Transaction<DB>, e: Engagement, contact: Contact, opts: { stageIndex?: number; essential: boolean; resolution: ResolutionContact[] }, due: Date, now: Date,
   ): Promise<void> {
     const page: Page = {
-      arn: pageArn(this.deps.region, e.accountId, contact.alias, timeOrderedUuid(now)), accountId: e.accountId, engagementArn: e.arn,
+      arn: pageArn(this.deps.region, e.accountId, contact.alias, timeOrderedUuid(due)), accountId: e.accountId, engagementArn: e.arn,
       contactArn: contact.arn, stageIndex: opts.stageIndex, essential: opts.essential, resolution: opts.resolution,
-      plan: contact.plan, acceptCode: newAcceptCode(), createdAt: now, seq: 0,
+      plan: contact.plan, acceptCode: newAcceptCode(), createdAt: due, seq: 0,
     };
     await store.createPage(trx, page);
     await this.deps.notes.paged(trx, e, contact.arn, now);
-    await this.pageStage(trx, page, 0, now);
+    await this.pageStage(trx, page, 0);
   }
 
   /**
    * Stage k of a page's plan. A personal contact with no stages has no plan to follow: each of
    * its channels is paged once, at once (better than paging nobody).
    */
-  private async pageStage(trx: Transaction<DB>, page: Page, k: number, now: Date): Promise<void> {
+  private async pageStage(trx: Transaction<DB>, page: Page, k: number): Promise<void> {
     const stages = page.plan.Stages ?? [];
     if (stages.length === 0) {
       if (k > 0) return;
       for (const ch of await channels.findMany(trx, page.contactArn, undefined, 100)) {
-        await this.enqueueSend(trx, { pageArn: page.arn, channelArn: ch.arn, stage: 0, attempt: 1, retryMinutes: 0, untilMs: null }, now);
+        await this.enqueueSend(trx, { pageArn: page.arn, channelArn: ch.arn, stage: 0, attempt: 1, retryMinutes: 0, untilMs: null }, page.createdAt);
       }
       return;
     }
@@ -190,7 +198,7 @@ export class EngagementRunner {
       const page = await store.findPageForUpdate(trx, job.payload.pageArn);
       if (!page || page.readTime) return;
       const e = await store.findEngagement(trx, page.engagementArn);
-      if (e && isActive(e)) await this.pageStage(trx, page, job.payload.stage, ctx.now);
+      if (e && isActive(e)) await this.pageStage(trx, page, job.payload.stage);
     });
   }
 
@@ -217,7 +225,7 @@ export class EngagementRunner {
     const acceptUrl = this.deps.links.acceptUrl(page.arn);
     const rendered = renderPage(channel.type, {
       subject: e.subject, content: e.content, publicSubject: e.publicSubject, publicContent: e.publicContent, sender: e.sender,
-      incident, acceptCode: page.acceptCode, acceptUrl,
+      incident, acceptCode: page.acceptCode, acceptUrl, smsReplies: this.deps.smsReplies,
     });
     let outcome: Awaited<ReturnType<JobContext['sendOnce']>>;
     try {

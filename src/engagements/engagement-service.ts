@@ -103,6 +103,7 @@ export class EngagementService {
 
   /** StopEngagement: no one else is engaged and nothing more is sent. Stopping an ended engagement changes nothing. */
   async stop(accountId: string, arn: string, reason?: string): Promise<void> {
+    requireKind(arn, 'engagement', 'EngagementId');
     const now = this.clock.now();
     await this.database.write(async (trx) => {
       const e = await store.findEngagementForUpdate(trx, arn);
@@ -118,6 +119,7 @@ export class EngagementService {
 
   /** DescribeEngagement. */
   async describe(accountId: string, arn: string): Promise<Engagement> {
+    requireKind(arn, 'engagement', 'EngagementId');
     const e = await store.findEngagement(this.database.db, arn);
     if (!e || e.accountId !== accountId) throw engagementNotFound(arn);
     return e;
@@ -125,6 +127,9 @@ export class EngagementService {
 
   /** ListEngagements: newest first, of one incident and starting within a time range when asked. */
   async list(accountId: string, q: PageRequest & { incidentId?: string; startFrom?: Date; startTo?: Date }): Promise<ListPage<Engagement>> {
+    if (q.startFrom && q.startTo && q.startTo < q.startFrom) {
+      throw new ValidationError('TimeRangeValue.EndTime', 'Invalid value for TimeRangeValue: EndTime is before StartTime.');
+    }
     const after = decodePageToken('engagements', q.nextToken, ['number'], 'NextToken');
     const limit = q.maxResults || DEFAULT_PAGE_SIZE;
     const rows = await store.findEngagements(this.database.db, accountId, {
@@ -143,6 +148,8 @@ export class EngagementService {
   /** ListPagesByEngagement / ListPagesByContact: pages in the order they were made. */
   async listPages(accountId: string, by: { engagementArn: string } | { contactArn: string }, q: PageRequest): Promise<ListPage<Page & { sender: string; incidentId?: string }>> {
     const db = this.database.db;
+    if ('engagementArn' in by) requireKind(by.engagementArn, 'engagement', 'EngagementId');
+    else requireKind(by.contactArn, 'contact', 'ContactId');
     if ('engagementArn' in by) {
       const e = await store.findEngagement(db, by.engagementArn);
       if (!e || e.accountId !== accountId) throw engagementNotFound(by.engagementArn);
@@ -202,6 +209,13 @@ export class EngagementService {
       }
       await this.acknowledge(trx, page, { channelArn: a.contactChannelArn, info: a.note || 'Acknowledged with AcceptPage.' }, now);
     });
+  }
+
+  /** What the acknowledgement link's confirmation page shows (the link was checked by the caller). */
+  async linkView(pageArn: string): Promise<{ page: Page; engagement: Engagement } | undefined> {
+    const page = await store.findPage(this.database.db, pageArn);
+    const engagement = page && (await store.findEngagement(this.database.db, page.engagementArn));
+    return page && engagement ? { page, engagement } : undefined;
   }
 
   /** The acknowledgement link was used: acknowledges its page (the link was checked by the caller). */
@@ -272,9 +286,17 @@ export class EngagementService {
   }
 
   private async pageOf(db: Kysely<DB>, accountId: string, arn: string, lock = false): Promise<Page> {
+    requireKind(arn, 'page', 'PageId');
     const page = await (lock ? store.findPageForUpdate(db, arn) : store.findPage(db, arn));
     if (!page || page.accountId !== accountId) throw pageNotFound(arn);
     return page;
+  }
+}
+
+/** A ValidationException unless `arn` is an ssm-contacts ARN of `kind` (a contact ARN given as an EngagementId, say). */
+function requireKind(arn: string, kind: 'engagement' | 'page' | 'contact', field: string): void {
+  if (parseContactsArn(arn)?.kind !== kind) {
+    throw new ValidationError(field, `Invalid value for ${field}: '${arn}' is not ${kind === 'engagement' ? 'an engagement' : `a ${kind}`} ARN (arn:aws:ssm-contacts:REGION:ACCOUNT:${kind}/ALIAS${kind === 'contact' ? '' : '/ID'}).`);
   }
 }
 

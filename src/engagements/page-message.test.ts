@@ -12,6 +12,7 @@ const page: PageContent = {
 test('email carries the private subject and content, the incident, the code and the link; its HTML is escaped', () => {
   const m = renderPage('EMAIL', page);
   assert.equal(m.subject, 'Checkout <down>');
+  assert.doesNotMatch(renderPage('EMAIL', { ...page, content: 'No payments' }).text, /Summary:/, 'a summary that is the content is not repeated');
   for (const part of ['Customers & carts fail', 'Incident: Checkout is down', 'Impact: 1 (Critical)', 'Summary: No payments', 'Acknowledgement code: 042917', 'Acknowledge this page: https://tocsin.example.com/pages/accept?page=x&sig=y']) {
     assert.ok(m.text.includes(part), part);
   }
@@ -20,17 +21,21 @@ test('email carries the private subject and content, the incident, the code and 
   assert.doesNotMatch(m.html!, /<down>/);
 });
 
-test('SMS and voice say only the public texts (falling back to the private ones), with the code', () => {
-  const sms = renderPage('SMS', page);
-  assert.equal(sms.text, `Checkout: Incident: Checkout is down (impact 1, Critical). Something fails Reply 042917 to acknowledge or open ${page.acceptUrl}.`);
+test('SMS and voice say only the public texts (falling back to the private ones), with the code; the link ends the SMS', () => {
+  const sms = renderPage('SMS', { ...page, smsReplies: true });
+  assert.equal(sms.text, `Checkout: Incident: Checkout is down. Impact 1 (Critical). Something fails Reply 042917 to acknowledge, or open ${page.acceptUrl}`);
+  const noReplies = renderPage('SMS', page);
+  assert.equal(noReplies.text, `Checkout: Incident: Checkout is down. Impact 1 (Critical). Something fails Code 042917: acknowledge at ${page.acceptUrl}`);
+  const own = renderPage('SMS', { ...page, publicSubject: 'Incident: Checkout is down', acceptUrl: undefined });
+  assert.equal(own.text, 'Incident: Checkout is down: Impact 1 (Critical). Something fails Code 042917.', 'the title is not said twice');
   const voice = renderPage('VOICE', { ...page, publicSubject: undefined, publicContent: undefined, incident: undefined });
   assert.equal(voice.text, 'This is a page from Tocsin. Checkout <down>. Customers & carts fail Your acknowledgement code is 0 4 2 9 1 7.');
 });
 
 test('a long SMS is cut to fit, keeping the code and the link', () => {
-  const sms = renderPage('SMS', { ...page, publicContent: 'x'.repeat(5000) });
+  const sms = renderPage('SMS', { ...page, publicContent: 'x'.repeat(5000), smsReplies: true });
   assert.equal(sms.text.length, smsMaxChars);
-  assert.ok(sms.text.endsWith(`Reply 042917 to acknowledge or open ${page.acceptUrl}.`));
+  assert.ok(sms.text.endsWith(`Reply 042917 to acknowledge, or open ${page.acceptUrl}`));
   assert.match(sms.text, /x…/);
 });
 

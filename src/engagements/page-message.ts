@@ -28,6 +28,8 @@ export interface PageContent {
   acceptUrl?: string;
   /** Link to the incident in the console, when there is one. */
   incidentUrl?: string;
+  /** SMS replies reach Tocsin (Twilio with its incoming-message webhook): the SMS says to reply with the code. */
+  smsReplies?: boolean;
 }
 
 /** The rendered message for one channel type. */
@@ -45,9 +47,14 @@ export function renderPage(channel: ChannelType, page: PageContent): RenderedPag
   if (channel === 'EMAIL') return renderEmail(page);
   const subject = page.publicSubject ?? page.subject;
   const content = page.publicContent ?? page.content;
-  const about = page.incident ? ` Incident: ${page.incident.title} (impact ${page.incident.impact}, ${impactNames[page.incident.impact] ?? 'unknown'}).` : '';
+  // The incident's title only when the subject does not already say it (an incident's own engagement does).
+  const about = page.incident
+    ? `${subject.includes(page.incident.title) ? '' : ` Incident: ${page.incident.title}.`} Impact ${page.incident.impact} (${impactNames[page.incident.impact] ?? 'unknown'}).`
+    : '';
   if (channel === 'SMS') {
-    const ack = ` Reply ${page.acceptCode} to acknowledge${page.acceptUrl ? ` or open ${page.acceptUrl}` : ''}.`;
+    // The link ends the text: a full stop after it would become part of it on some phones.
+    const how = page.smsReplies ? `Reply ${page.acceptCode} to acknowledge` : `Code ${page.acceptCode}`;
+    const ack = ` ${how}${page.acceptUrl ? `${page.smsReplies ? ', or open' : ': acknowledge at'} ${page.acceptUrl}` : '.'}`;
     const head = `${subject}:${about} `;
     const room = smsMaxChars - head.length - ack.length;
     return { subject, text: head + clip(content, Math.max(room, 0)) + ack };
@@ -61,7 +68,7 @@ function renderEmail(page: PageContent): RenderedPage {
   const lines = [page.content, ''];
   if (page.incident) {
     lines.push(`Incident: ${page.incident.title}`, `Impact: ${page.incident.impact} (${impactNames[page.incident.impact] ?? 'unknown'})`);
-    if (page.incident.summary) lines.push(`Summary: ${page.incident.summary}`);
+    if (page.incident.summary && page.incident.summary !== page.content) lines.push(`Summary: ${page.incident.summary}`);
     lines.push(`Incident ARN: ${page.incident.arn}`);
     if (page.incidentUrl) lines.push(`Open the incident: ${page.incidentUrl}`);
     lines.push('');
@@ -71,7 +78,7 @@ function renderEmail(page: PageContent): RenderedPage {
   const text = lines.join('\n');
   const html = [
     `<p>${escapeHtml(page.content).replace(/\n/g, '<br>')}</p>`,
-    page.incident ? `<p><b>Incident:</b> ${escapeHtml(page.incident.title)}<br><b>Impact:</b> ${page.incident.impact} (${escapeHtml(impactNames[page.incident.impact] ?? 'unknown')})${page.incident.summary ? `<br><b>Summary:</b> ${escapeHtml(page.incident.summary)}` : ''}</p>` : '',
+    page.incident ? `<p><b>Incident:</b> ${escapeHtml(page.incident.title)}<br><b>Impact:</b> ${page.incident.impact} (${escapeHtml(impactNames[page.incident.impact] ?? 'unknown')})${page.incident.summary && page.incident.summary !== page.content ? `<br><b>Summary:</b> ${escapeHtml(page.incident.summary)}` : ''}</p>` : '',
     page.acceptUrl ? `<p><a href="${escapeHtml(page.acceptUrl)}">Acknowledge this page</a></p>` : '',
     `<p>Acknowledgement code: <b>${escapeHtml(page.acceptCode)}</b><br>Sent by: ${escapeHtml(page.sender)}</p>`,
   ].join('\n');

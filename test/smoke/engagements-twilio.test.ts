@@ -79,7 +79,7 @@ describe('SMS and voice pages through Twilio', () => {
     const message = twilio.messages.at(-1)!;
     assert.equal(message.params.To, sms);
     assert.equal(message.params.From, twilio.fromNumber);
-    assert.match(message.params.Body!, /^Disk alarm: db-1 is full Reply (\d{6}) to acknowledge or open http:\/\/127\.0\.0\.1:\d+\/pages\/accept\?page=/);
+    assert.match(message.params.Body!, /^Disk alarm: db-1 is full Reply (\d{6}) to acknowledge, or open http:\/\/127\.0\.0\.1:\d+\/pages\/accept\?page=\S+&sig=[\w-]+$/);
     assert.ok(message.params.StatusCallback!.startsWith(`${publicUrl}/callbacks/twilio/status?ref=`));
     const code = /Reply (\d{6})/.exec(message.params.Body!)![1]!;
     await waitFor(async () => (await s.contacts.send(new DescribePageCommand({ PageId: page }))).SentTime !== undefined);

@@ -88,6 +88,12 @@ describe('engagements', () => {
     const [page] = (await contacts().send(new ListPagesByEngagementCommand({ EngagementId: engagement }))).Pages!;
     assert.match(page!.PageArn!, /^arn:aws:ssm-contacts:us-east-1:111122223333:page\/ann\//);
     assert.match(await acknowledgeByLink(link), /acknowledged/);
+    const again = await (await fetch(link)).text();
+    assert.match(again, /Already acknowledged/);
+    assert.doesNotMatch(again, /<form/);
+    const forged = new URL(link);
+    forged.searchParams.set('sig', 'x'.repeat(43));
+    assert.equal((await fetch(forged)).status, 404);
     await advance(30 * minute);
     assert.equal(mailsTo('ann@example.com').length, 4, 'nothing after the acknowledgement');
     assert.equal(mailsTo('ann@home.example.com').length, 2);
@@ -199,6 +205,9 @@ describe('engagements', () => {
     assert.equal(mailsTo('ida@example.com').length, 2, 'the activation mail and one page');
     const listed = (await contacts().send(new ListEngagementsCommand({}))).Engagements!;
     assert.ok(listed.some((e) => e.EngagementArn === first));
+    await expectAwsError(contacts().send(new StopEngagementCommand({ EngagementId: i.arn })), 'ValidationException', 400, 'is not an engagement ARN');
+    await expectAwsError(contacts().send(new ListPagesByEngagementCommand({ EngagementId: i.arn })), 'ValidationException', 400, 'EngagementId');
+    await expectAwsError(contacts().send(new ListEngagementsCommand({ TimeRangeValue: { StartTime: new Date(2e12), EndTime: new Date(1e12) } })), 'ValidationException', 400, 'EndTime is before StartTime');
     const ranged = (await contacts().send(new ListEngagementsCommand({ TimeRangeValue: { StartTime: new Date(clock.now().getTime() + 1), EndTime: new Date(clock.now().getTime() + 2) } }))).Engagements!;
     assert.deepEqual(ranged, []);
   });
@@ -218,7 +227,7 @@ describe('engagements', () => {
     const first = await sink.nextMessage({ to: 'primary@example.com' });
     assert.equal(first.parsed.subject, 'Incident: Checkout is down');
     assert.match(first.parsed.text!, /Impact: 1 \(Critical\)/);
-    assert.match(first.parsed.text!, /Summary: Customers cannot pay/);
+    assert.match(first.parsed.text!, /^Customers cannot pay\n/, 'the summary is the content');
     assert.match(first.parsed.text!, new RegExp(`Incident ARN: ${incident}`));
     await advance(4 * minute);
     assert.equal(mailsTo('backup@example.com').length, 1, 'the backup waits for stage 2');

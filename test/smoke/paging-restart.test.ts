@@ -1,8 +1,8 @@
 /**
  * Pages survive the process: a server is killed with SIGKILL between the stages of an
  * escalation; the next process pages stage 2 (at once, since it is overdue by then) and sends
- * nothing twice. Stage 2 is made overdue by moving its job's due time back while no server
- * runs, instead of waiting out a minute-long stage.
+ * nothing twice. A minute passes while no server runs (every stored time moves a minute back)
+ * instead of the test waiting out a minute-long stage.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -48,11 +48,16 @@ test('SIGKILL between escalation stages: after the restart stage 2 is paged once
     first.child.kill('SIGKILL');
     await new Promise((r) => first.child.once('exit', r));
 
-    // While no server runs: stage 2's job waits in the database; make it overdue.
+    // While no server runs: stage 2's job waits in the database. Let a minute pass: the
+    // engagement started a minute earlier, and its stage-2 job is overdue.
     const database = await openDatabase({ dataDir, databaseUrl: env.DATABASE_URL });
     const waiting = await database.db.selectFrom('engine_jobs').select(['kind', 'run_at']).where('state', '=', 'waiting').where('kind', '=', 'engagement:stage').execute();
     assert.equal(waiting.length, 1, 'stage 2 is a waiting job');
-    await database.write((trx) => trx.updateTable('engine_jobs').set({ run_at: Date.now() - 1000 }).where('kind', '=', 'engagement:stage').execute());
+    await database.write(async (trx) => {
+      await trx.updateTable('engine_jobs').set((eb) => ({ run_at: eb('run_at', '-', 61_000) })).where('state', '=', 'waiting').execute();
+      await trx.updateTable('engagements').set((eb) => ({ start_time: eb('start_time', '-', 61_000) })).execute();
+      await trx.updateTable('pages').set((eb) => ({ created_at: eb('created_at', '-', 61_000) })).execute();
+    });
     await database.close();
 
     const second = await startServerProcess(env);
