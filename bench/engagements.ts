@@ -69,6 +69,7 @@ const { values: flags } = parseArgs({
     phases: { type: 'string', default: '1,2' },
     'pg-url': { type: 'string', default: process.env.TOCSIN_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
     profile: { type: 'boolean', default: false },
+    'instant-greeting': { type: 'boolean', default: false },
     'wait-quiet': { type: 'string', default: '0' },
     out: { type: 'string', default: join(root, '.bench-out') },
     help: { type: 'boolean', short: 'h', default: false },
@@ -242,7 +243,7 @@ async function runDatabase(database: 'sqlite' | 'postgres', runId: string): Prom
   const result: DbResult = { database, rows: [], windows: [], checks: {} };
   const profileDir = flags.profile ? join(outDir, 'profiles', runId, `engagements-${database}`) : undefined;
   if (profileDir) mkdirSync(profileDir, { recursive: true });
-  const sink = await startSmtpCounter();
+  const sink = await startSmtpCounter({ instantGreeting: flags['instant-greeting'] });
   let server: TocsinProcess | undefined;
   let cpu: ReturnType<typeof cpuSampler> | undefined;
   const log = (s: string) => process.stdout.write(`  [${database} ${new Date().toISOString().slice(11, 19)}] ${s}\n`);

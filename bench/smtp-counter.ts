@@ -4,11 +4,14 @@
  * header and Tocsin's X-Tocsin-Kind header. Only the header block is looked at; bodies are
  * discarded unparsed, except activation-code messages (a few hundred at setup), which
  * mailparser decodes so the code can be read as a person would ("... is 123456. ...").
- * No STARTTLS, no AUTH, no reverse DNS lookup of the client.
+ * No STARTTLS, no AUTH, no reverse DNS lookup of the client. smtp-server waits 100 ms before
+ * its 220 greeting on every new connection (to catch clients that talk too early, as many
+ * MTAs do); `instantGreeting` removes that wait.
  */
 import type { AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
 
 /** One accepted message. */
 export interface Arrival {
@@ -44,8 +47,22 @@ function header(block: string, name: string): string {
   return m ? m[1]!.replace(/\r?\n[ \t]+/g, ' ').trim() : '';
 }
 
+/** Servers whose connections greet at once (see instantGreeting). */
+const instant = new WeakSet<object>();
+let patched = false;
+function greetInstantly(server: SMTPServer): void {
+  instant.add(server);
+  if (patched) return;
+  patched = true;
+  const init = SMTPConnection.prototype.init;
+  SMTPConnection.prototype.init = function (this: { _server: object; _setListeners(cb: () => void): void; connectionReady(): void }) {
+    if (!instant.has(this._server)) return init.call(this);
+    this._setListeners(() => this.connectionReady());
+  };
+}
+
 /** Starts the sink on an ephemeral port of 127.0.0.1. */
-export async function startSmtpCounter(): Promise<SmtpCounter> {
+export async function startSmtpCounter(opts: { instantGreeting?: boolean } = {}): Promise<SmtpCounter> {
   const codes = new Map<string, string>();
   const waiters = new Map<string, (code: string) => void>();
   let connections = 0;
@@ -126,6 +143,7 @@ export async function startSmtpCounter(): Promise<SmtpCounter> {
       });
     },
   });
+  if (opts.instantGreeting) greetInstantly(server);
   const sockets = new Set<import('node:net').Socket>();
   server.server.on('connection', (s: import('node:net').Socket) => {
     sockets.add(s);
