@@ -15,7 +15,8 @@
  * personal contact per stage; P x 3 x K contacts in all), --max-late S (120: how long past a
  * stage's last due time the run waits for stragglers), --pg-url URL (admin URL;
  * postgres://postgres@127.0.0.1:5432/postgres), --profile, --wait-quiet S, --out DIR
- * (.bench-out), --phases 1,2 (which phases run).
+ * (.bench-out), --phases 1,2 (which phases run), --instant-greeting (the sink greets a new SMTP
+ * connection at once instead of after smtp-server's 100 ms early-talker wait).
  *
  * One run per database, about 3.5 minutes: a lean SMTP sink in this process
  * (bench/smtp-counter.ts); a child `node bin/tocsin.js serve` (bench/server-process.ts: fresh
