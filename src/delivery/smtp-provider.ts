@@ -27,7 +27,12 @@ export function createSmtpProvider(opts: SmtpOptions): Provider {
   const transport = nodemailer.createTransport({
     url: opts.url,
     pool: true,
-    maxConnections: 2,
+    // Why: nodemailer's defaults (5 connections of at most 100 messages) made the pool reconnect
+    // every 100 messages, and a server that delays its greeting (smtp-server: 100 ms) then
+    // stalled the pages queued on that connection: the first-email tail of BENCHMARKS.md's
+    // engagement bench. Connections live until the server closes them.
+    maxConnections: 4,
+    maxMessages: Infinity,
     maxRequeues: 0,
     connectionTimeout: opts.timeoutMs,
     greetingTimeout: opts.timeoutMs,
